@@ -1,0 +1,67 @@
+import type { RestoreOverrides } from '../restore/types.ts';
+
+export const BACKUP_TYPE_FILTERS = ['USER', 'SYSTEM', 'AWS_BACKUP', 'ALL'] as const;
+export type BackupTypeFilter = (typeof BACKUP_TYPE_FILTERS)[number];
+
+export const BACKUPS_USAGE =
+  '/backups [TABLE] [--env ENV] [--type USER|SYSTEM|AWS_BACKUP|ALL] [--since 7d|24h|2026-11-01] [--limit N]';
+export const BACKUPS_DESCRIBE_USAGE = '/backups describe BACKUP';
+export const RESTORE_USAGE = '/restore BACKUP TARGET_TABLE [--env ENV] [--reason "TEXT"] [overrides]';
+export const RESTORE_CLI_USAGE = '/restore --backup-arn ARN --target-table-name NAME [...]';
+
+/** `/backups [TABLE] [--env] [--type] [--since] [--limit]` */
+export interface BackupsListCommand {
+  kind: 'list';
+  table?: string;
+  env?: string;
+  type: BackupTypeFilter;
+  /** Lower bound on the backup's creation time. */
+  since?: Date;
+  limit: number;
+}
+
+/** `/backups describe BACKUP` (ARN or name) */
+export interface BackupsDescribeCommand {
+  kind: 'describe';
+  backup: string;
+  env?: string;
+}
+
+export interface HelpCommand {
+  kind: 'help';
+}
+
+export type BackupsCommand = BackupsListCommand | BackupsDescribeCommand | HelpCommand;
+
+/** `/restore BACKUP TARGET [--env] [--reason] [overrides]` in either spelling. */
+export interface RestoreRequestCommand {
+  kind: 'request';
+  /** A DynamoDB backup ARN or a backup name. */
+  backup: string;
+  targetTable: string;
+  env?: string;
+  reason?: string;
+  overrides: RestoreOverrides;
+}
+
+export type RestoreCommand =
+  | RestoreRequestCommand
+  | { kind: 'status'; requestId?: string }
+  | { kind: 'cancel'; requestId: string }
+  | HelpCommand
+  | { kind: 'modal' };
+
+/**
+ * Bad input in a slash command. `part` names the offending token or flag, `usage` is the
+ * usage line to show with the message.
+ */
+export class CommandError extends Error {
+  override name = 'CommandError';
+  constructor(
+    message: string,
+    readonly part: string,
+    readonly usage: string,
+  ) {
+    super(message);
+  }
+}

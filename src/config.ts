@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user ID such as U0123ABCD');
+const SlackGroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD');
+const SlackChannelId = z
+  .string()
+  .regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD');
+
+const PrincipalsSchema = z
+  .object({
+    users: z.array(SlackUserId).default([]),
+    userGroups: z.array(SlackGroupId).default([]),
+  })
+  .strict();
+
+export const EnvironmentSchema = z
+  .object({
+    accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account ID (quote it in YAML)'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1'),
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'),
+    externalId: z
+      .string()
+      .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-')
+      .optional(),
+    requiredApprovals: z.number().int().min(1).max(5).default(1),
+    approvers: PrincipalsSchema,
+    requesters: PrincipalsSchema.optional(),
+    channels: z.array(SlackChannelId).optional(),
+  })
+  .strict()
+  .superRefine((env, ctx) => {
+    if (env.approvers.users.length === 0 && env.approvers.userGroups.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'needs at least one user or user group' });
+    }
+    const roleAccount = env.roleArn.split(':')[4];
+    if (roleAccount !== env.accountId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['roleArn'],
+        message: `is in account ${roleAccount}, not in accountId ${env.accountId}`,
+      });
+    }
+  });
+
+export const ConfigSchema = z
+  .object({
+    approvalTimeoutMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
+    defaultEnvironment: z.string().min(1).optional(),
+    environments: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'environment names are 1-32 of A-Z a-z 0-9 _ -'),
+        EnvironmentSchema,
+      )
+      .refine((envs) => Object.keys(envs).length > 0, 'needs at least one environment'),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.defaultEnvironment && !(config.defaultEnvironment in config.environments)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultEnvironment'],
+        message: `"${config.defaultEnvironment}" is not one of the environments (${Object.keys(config.environments).join(', ')})`,
+      });
+    }
+  });
+
+export type BotConfig = z.infer<typeof ConfigSchema>;
+export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
+
+/** A config file that cannot be used; `problems` lists every problem as "path: message". */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(`Invalid configuration in ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(top level)' : path.map(String).join('.');
+}
+
+/** Validates an already-parsed config object; throws ConfigError listing every problem by path. */
+export function parseConfig(raw: unknown, source = 'config'): BotConfig {
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(
+      source,
+      result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+/** Reads and validates the YAML config file. */
+export function loadConfigFile(path: string): BotConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(path, [`cannot read the file: ${(err as Error).message}`], { cause: err });
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(path, [`not valid YAML: ${(err as Error).message}`], { cause: err });
+  }
+  return parseConfig(raw, path);
+}
+
+/** Resolves `--env` (or the default) to a configured environment, or explains why not. */
+export function resolveEnvironment(
+  config: BotConfig,
+  requested: string | undefined,
+): { name: string; env: EnvironmentConfig } | { error: string } {
+  const names = Object.keys(config.environments);
+  const name = requested ?? config.defaultEnvironment ?? (names.length === 1 ? names[0] : undefined);
+  if (!name) {
+    return { error: `Say which environment with --env (one of: ${names.join(', ')}).` };
+  }
+  const env = config.environments[name];
+  if (!env) {
+    return { error: `Unknown environment "${name}". Known environments: ${names.join(', ')}.` };
+  }
+  return { name, env };
+}
+
+const Bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Process environment for `npm start` (DESIGN, "Local run"). */
+export const LocalEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SLACK_SIGNING_SECRET: z.string().min(1, 'is required'),
+  SLACK_BOT_TOKEN: z.string().min(1, 'is required'),
+  SLACK_API_URL: z.url().optional(),
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional(),
+  RESTORE_BOT_CONFIG: z.string().default('restore-bot.config.yml'),
+  STATE_TABLE_NAME: z.string().min(3).optional(),
+  WATCH_INTERVAL_SECONDS: z.coerce.number().min(1).default(60),
+  DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  SLACK_VERIFY_TOKEN: Bool.default(true),
+});
+export type LocalEnv = z.infer<typeof LocalEnvSchema>;
+
+/** Process environment of the Lambda functions: parameter names only, never secret values. */
+export const LambdaEnvSchema = z.object({
+  STATE_TABLE_NAME: z.string().min(3),
+  RESTORE_BOT_CONFIG: z.string().default('restore-bot.config.yml'),
+  SLACK_SIGNING_SECRET_PARAM: z.string().min(1),
+  SLACK_BOT_TOKEN_PARAM: z.string().min(1),
+  WORKER_FUNCTION_NAME: z.string().min(1),
+  SLACK_API_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type LambdaEnv = z.infer<typeof LambdaEnvSchema>;
+
+/** Parses process.env with a schema; a bad environment lists every variable that is wrong. */
+export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      'the environment',
+      result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}

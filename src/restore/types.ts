@@ -1,0 +1,161 @@
+/**
+ * Domain types of a restore request. No Slack or AWS SDK types here: the domain is
+ * described in plain data so that the store, the Block Kit builders and the tests share it.
+ */
+
+export const REQUEST_STATUSES = [
+  'PENDING',
+  'APPROVED',
+  'RESTORING',
+  'ACTIVE',
+  'FAILED',
+  'REJECTED',
+  'CANCELLED',
+  'EXPIRED',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Statuses after which nothing more happens to a request. */
+export const TERMINAL_STATUSES: ReadonlySet<RequestStatus> = new Set([
+  'ACTIVE',
+  'FAILED',
+  'REJECTED',
+  'CANCELLED',
+  'EXPIRED',
+]);
+
+/** Every status a request can move to from a given one (DESIGN, "Request lifecycle"). */
+export const ALLOWED_TRANSITIONS: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
+  PENDING: ['APPROVED', 'REJECTED', 'CANCELLED', 'EXPIRED'],
+  APPROVED: ['RESTORING', 'FAILED'],
+  RESTORING: ['ACTIVE', 'FAILED'],
+  ACTIVE: [],
+  FAILED: [],
+  REJECTED: [],
+  CANCELLED: [],
+  EXPIRED: [],
+};
+
+export type BillingMode = 'PAY_PER_REQUEST' | 'PROVISIONED';
+
+/** Restore overrides, spelled after the AWS CLI flags of restore-table-from-backup. */
+export interface RestoreOverrides {
+  billingMode?: BillingMode;
+  provisionedThroughput?: { readCapacityUnits: number; writeCapacityUnits: number };
+  sse?: { enabled: boolean; sseType?: 'KMS' | 'AES256'; kmsMasterKeyId?: string };
+  /** Index names (global or local) to leave out of the restored table, or 'ALL' for every index. */
+  dropIndexes?: string[] | 'ALL';
+}
+
+export type BackupType = 'USER' | 'SYSTEM' | 'AWS_BACKUP';
+export type BackupStatus = 'CREATING' | 'DELETED' | 'AVAILABLE';
+
+/** What the bot knows about one backup (from ListBackups or DescribeBackup). */
+export interface BackupInfo {
+  arn: string;
+  name: string;
+  tableName: string;
+  tableArn?: string;
+  /** ISO-8601 timestamp */
+  createdAt: string;
+  status: BackupStatus | string;
+  type: BackupType | string;
+  sizeBytes?: number;
+  itemCount?: number;
+  /** ISO-8601; only for SYSTEM backups */
+  expiresAt?: string;
+  /** Secondary indexes of the source table at backup time (DescribeBackup only). */
+  globalSecondaryIndexes?: string[];
+  localSecondaryIndexes?: string[];
+  billingMode?: string;
+}
+
+export interface Approval {
+  userId: string;
+  /** ISO-8601 */
+  at: string;
+}
+
+export type RequestAction =
+  | 'requested'
+  | 'approved'
+  | 'rejected'
+  | 'cancelled'
+  | 'expired'
+  | 'restore_started'
+  | 'restore_retrying'
+  | 'progress'
+  | 'active'
+  | 'failed'
+  | 'stuck';
+
+/** One step in a request's history; each is posted once as a threaded reply. */
+export interface RequestEvent {
+  seq: number;
+  /** ISO-8601 */
+  at: string;
+  /** Slack user ID, or 'bot' for steps the bot takes on its own. */
+  actor: string;
+  action: RequestAction;
+  from?: RequestStatus;
+  to?: RequestStatus;
+  detail?: string;
+}
+
+export interface RestoreProgress {
+  /** ISO-8601: when RestoreTableFromBackup was accepted. */
+  startedAt?: string;
+  tableArn?: string;
+  tableStatus?: string;
+  /** ISO-8601: last progress reply */
+  lastProgressAt?: string;
+  /** ISO-8601 */
+  completedAt?: string;
+  itemCount?: number;
+  sizeBytes?: number;
+  /** Start attempts that AWS asked us to retry (throttling, limits). */
+  attempts?: number;
+  /** ISO-8601: do not retry the start before this. */
+  nextAttemptAt?: string;
+  /** Set once the 24-hour warning is given: the watcher stops polling. */
+  stopPolling?: boolean;
+}
+
+export interface RequestFailure {
+  /** AWS error name or the bot's own code */
+  code: string;
+  message: string;
+}
+
+export interface RestoreRequest {
+  id: string;
+  version: number;
+  status: RequestStatus;
+  environment: string;
+  accountId: string;
+  region: string;
+  requesterId: string;
+  channelId: string;
+  backup: BackupInfo;
+  targetTable: string;
+  overrides: RestoreOverrides;
+  reason?: string;
+  requiredApprovals: number;
+  approvals: Approval[];
+  /** ISO-8601 */
+  createdAt: string;
+  /** ISO-8601: approval deadline */
+  expiresAt: string;
+  /** ISO-8601: last change */
+  updatedAt: string;
+  /** Who rejected or cancelled */
+  decidedBy?: string;
+  rejectReason?: string;
+  restore?: RestoreProgress;
+  failure?: RequestFailure;
+  /** The approval message in the channel, once posted. */
+  message?: { channel: string; ts: string };
+  events: RequestEvent[];
+  /** Highest event seq that has been posted to Slack. */
+  notifiedSeq: number;
+}
