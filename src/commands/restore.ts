@@ -1,0 +1,218 @@
+import type { BillingMode, RestoreOverrides } from '../restore/types.ts';
+import {
+  checkBackupRef,
+  checkEnv,
+  checkTableName,
+  type Flags,
+  lex,
+  rejectExtra,
+  rejectFlags,
+  shown,
+  splitArgs,
+} from './tokenize.ts';
+import { CommandError, RESTORE_CLI_USAGE, RESTORE_USAGE, type RestoreCommand } from './types.ts';
+
+const STATUS_USAGE = '/restore status [REQUEST_ID]';
+const CANCEL_USAGE = '/restore cancel REQUEST_ID';
+const HELP_USAGE = '/restore help';
+const MAX_REASON = 500;
+
+const FLAGS = [
+  '--env',
+  '--reason',
+  '--backup-arn',
+  '--target-table-name',
+  '--billing-mode-override',
+  '--provisioned-throughput-override',
+  '--sse-specification-override',
+  '--drop-indexes',
+] as const;
+
+function fail(message: string, part: string, usage: string): never {
+  throw new CommandError(message, part, usage);
+}
+
+function parseRequestId(value: string, usage: string): string {
+  const id = value.toUpperCase();
+  if (/^R-[0-9A-HJKMNP-TV-Z]{6}$/.test(id)) return id;
+  const part = shown(value) || '""';
+  return fail(`${part} is not a request ID; they look like R-7K3QX9.`, part, usage);
+}
+
+/**
+ * Reads AWS CLI shorthand (`Key=value,Key=value`) for `flag`. Keys match case-insensitively
+ * and come back spelled as in `keys`.
+ */
+function parseShorthand(flag: string, value: string, keys: readonly string[], usage: string) {
+  const pairs = new Map<string, string>();
+  for (const item of value.split(',')) {
+    const eq = item.indexOf('=');
+    const key = keys.find((k) => k.toLowerCase() === item.slice(0, eq).toLowerCase());
+    const part = shown(item) || '""';
+    if (eq < 0 || !key) {
+      fail(`${flag} has ${part}; expected Key=value with a key from ${keys.join(', ')}.`, part, usage);
+    }
+    if (pairs.has(key)) fail(`${flag} gives ${key} more than once.`, key, usage);
+    pairs.set(key, item.slice(eq + 1));
+  }
+  return pairs;
+}
+
+function parseBillingMode(value: string, usage: string): BillingMode {
+  const mode = value.toUpperCase();
+  if (mode === 'PAY_PER_REQUEST' || mode === 'PROVISIONED') return mode;
+  const part = shown(value);
+  return fail(`--billing-mode-override ${part} is not PAY_PER_REQUEST or PROVISIONED.`, part, usage);
+}
+
+function parseThroughput(value: string, usage: string): RestoreOverrides['provisionedThroughput'] {
+  const flag = '--provisioned-throughput-override';
+  const keys = ['ReadCapacityUnits', 'WriteCapacityUnits'] as const;
+  const pairs = parseShorthand(flag, value, keys, usage);
+  const [read, write] = keys.map((key) => {
+    const units = pairs.get(key);
+    if (units === undefined) return fail(`${flag} is missing ${key}=N.`, key, usage);
+    if (/^\d+$/.test(units) && Number(units) > 0 && Number.isSafeInteger(Number(units))) return Number(units);
+    const part = `${key}=${shown(units)}`;
+    return fail(`${flag} ${part} must be a positive whole number.`, part, usage);
+  }) as [number, number];
+  return { readCapacityUnits: read, writeCapacityUnits: write };
+}
+
+function parseSse(value: string, usage: string): RestoreOverrides['sse'] {
+  const flag = '--sse-specification-override';
+  const pairs = parseShorthand(flag, value, ['Enabled', 'SSEType', 'KMSMasterKeyId'], usage);
+  const enabled = pairs.get('Enabled')?.toLowerCase();
+  const sseType = pairs.get('SSEType')?.toUpperCase();
+  const keyId = pairs.get('KMSMasterKeyId');
+  if (enabled === undefined)
+    return fail(`${flag} is missing Enabled=true or Enabled=false.`, 'Enabled', usage);
+  if (enabled !== 'true' && enabled !== 'false') {
+    const part = `Enabled=${shown(pairs.get('Enabled')!)}`;
+    return fail(`${flag} ${part} must be Enabled=true or Enabled=false.`, part, usage);
+  }
+  if (sseType !== undefined && sseType !== 'KMS' && sseType !== 'AES256') {
+    const part = `SSEType=${shown(pairs.get('SSEType')!)}`;
+    return fail(`${flag} ${part} is not KMS or AES256.`, part, usage);
+  }
+  if (enabled === 'false' && (sseType !== undefined || keyId !== undefined)) {
+    const part = sseType !== undefined ? 'SSEType' : 'KMSMasterKeyId';
+    return fail(`${flag} ${part} only applies with Enabled=true.`, part, usage);
+  }
+  if (keyId !== undefined) {
+    if (sseType === 'AES256') {
+      return fail(`${flag} KMSMasterKeyId only applies with SSEType=KMS.`, 'KMSMasterKeyId', usage);
+    }
+    if (!/^[A-Za-z0-9:/_.-]{1,2048}$/.test(keyId)) {
+      const part = `KMSMasterKeyId=${shown(keyId)}`;
+      return fail(`${flag} ${part} is not a KMS key ID, key ARN or alias.`, part, usage);
+    }
+  }
+  return {
+    enabled: enabled === 'true',
+    ...(sseType !== undefined && { sseType: sseType as 'KMS' | 'AES256' }),
+    ...(keyId !== undefined && { kmsMasterKeyId: keyId }),
+  };
+}
+
+function parseDropIndexes(value: string, usage: string): string[] | 'ALL' {
+  if (value.toLowerCase() === 'all') return 'ALL';
+  const names = value.split(',').map((name) => checkTableName(name, '--drop-indexes index', usage));
+  return [...new Set(names)];
+}
+
+function parseOverrides(flags: Flags, usage: string): RestoreOverrides {
+  const mode = flags.get('--billing-mode-override');
+  const throughput = flags.get('--provisioned-throughput-override');
+  const sse = flags.get('--sse-specification-override');
+  const drop = flags.get('--drop-indexes');
+  const overrides: RestoreOverrides = {
+    ...(mode !== undefined && { billingMode: parseBillingMode(mode, usage) }),
+    ...(throughput !== undefined && { provisionedThroughput: parseThroughput(throughput, usage) }),
+    ...(sse !== undefined && { sse: parseSse(sse, usage) }),
+    ...(drop !== undefined && { dropIndexes: parseDropIndexes(drop, usage) }),
+  };
+  if (overrides.billingMode === 'PROVISIONED' && !overrides.provisionedThroughput) {
+    fail(
+      '--billing-mode-override PROVISIONED needs --provisioned-throughput-override ReadCapacityUnits=N,WriteCapacityUnits=N.',
+      '--provisioned-throughput-override',
+      usage,
+    );
+  }
+  if (overrides.billingMode === 'PAY_PER_REQUEST' && overrides.provisionedThroughput) {
+    fail(
+      '--provisioned-throughput-override cannot be used with --billing-mode-override PAY_PER_REQUEST.',
+      '--provisioned-throughput-override',
+      usage,
+    );
+  }
+  return overrides;
+}
+
+function parseReason(value: string, usage: string): string {
+  const reason = value.trim();
+  if (reason === '') return fail('--reason is empty.', '--reason', usage);
+  const length = [...reason].length;
+  if (length > MAX_REASON) {
+    return fail(`--reason is ${length} characters; keep it to ${MAX_REASON}.`, '--reason', usage);
+  }
+  return reason;
+}
+
+/**
+ * Parses the text of `/restore`: a restore request (positional or AWS CLI spelling, the two may
+ * be mixed), `status [REQUEST_ID]`, `cancel REQUEST_ID`, `help`, or nothing (open the modal).
+ *
+ * @throws CommandError naming the bad part; nothing else for any string.
+ */
+export function parseRestoreCommand(text: string): RestoreCommand {
+  const { flags, positionals } = splitArgs(lex(text, RESTORE_USAGE), FLAGS, RESTORE_USAGE);
+  if (flags.size === 0 && positionals.length === 0) return { kind: 'modal' };
+
+  const keyword = positionals[0]?.toLowerCase();
+  if (keyword === 'help') {
+    rejectFlags(flags, [], '/restore help', HELP_USAGE);
+    rejectExtra(positionals, 1, HELP_USAGE);
+    return { kind: 'help' };
+  }
+  if (keyword === 'status') {
+    rejectFlags(flags, [], '/restore status', STATUS_USAGE);
+    rejectExtra(positionals, 2, STATUS_USAGE);
+    const id = positionals[1];
+    return id === undefined
+      ? { kind: 'status' }
+      : { kind: 'status', requestId: parseRequestId(id, STATUS_USAGE) };
+  }
+  if (keyword === 'cancel') {
+    rejectFlags(flags, [], '/restore cancel', CANCEL_USAGE);
+    const id = positionals[1];
+    if (id === undefined) {
+      fail('Missing REQUEST_ID: say which request to cancel, e.g. R-7K3QX9.', 'REQUEST_ID', CANCEL_USAGE);
+    }
+    rejectExtra(positionals, 2, CANCEL_USAGE);
+    return { kind: 'cancel', requestId: parseRequestId(id, CANCEL_USAGE) };
+  }
+
+  const arnFlag = flags.get('--backup-arn');
+  const targetFlag = flags.get('--target-table-name');
+  const usage = arnFlag !== undefined || targetFlag !== undefined ? RESTORE_CLI_USAGE : RESTORE_USAGE;
+  const rest = [...positionals];
+  const backup = arnFlag ?? rest.shift();
+  const target = targetFlag ?? rest.shift();
+  if (backup === undefined) fail('Missing BACKUP: give a backup ARN or name.', 'BACKUP', usage);
+  if (target === undefined) {
+    fail('Missing TARGET_TABLE: give the name of the new table to restore into.', 'TARGET_TABLE', usage);
+  }
+  const reasonHint = flags.has('--reason') ? ' Put a reason of several words in quotes.' : '';
+  rejectExtra(rest, 0, usage, reasonHint);
+  const env = flags.get('--env');
+  const reason = flags.get('--reason');
+  return {
+    kind: 'request',
+    backup: checkBackupRef(backup, usage, arnFlag !== undefined),
+    targetTable: checkTableName(target, 'Target table', usage),
+    ...(env !== undefined && { env: checkEnv(env, usage) }),
+    ...(reason !== undefined && { reason: parseReason(reason, usage) }),
+    overrides: parseOverrides(flags, usage),
+  };
+}
