@@ -1,0 +1,150 @@
+import { AssumeRoleCommand, type AssumeRoleCommandOutput, type STSClient } from '@aws-sdk/client-sts';
+import type { BotConfig } from '../config.ts';
+import { AwsOperationError, mapAwsError } from './errors.ts';
+
+/** Temporary credentials of one role session. */
+export interface RoleCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+const SESSION_PREFIX = 'restore-bot';
+const MAX_SESSION_NAME = 64;
+/** Role chaining (a Lambda role assuming another role) caps sessions at one hour. */
+export const SESSION_DURATION_SECONDS = 3600;
+export const DEFAULT_REFRESH_BEFORE_MS = 5 * 60 * 1000;
+
+function sessionSafe(text: string): string {
+  return text.replace(/[^\w+=,.@-]/g, '-');
+}
+
+/**
+ * The RoleSessionName for a Slack user, e.g. `restore-bot-U0ABC123` or, with a tag (a request ID),
+ * `restore-bot-U0ABC123-R-7K3QX9`. CloudTrail shows it, so the user ID is kept whole and the tag is
+ * shortened first; the result is always 2-64 characters of [\w+=,.@-].
+ */
+export function roleSessionName(slackUserId: string, tag?: string): string {
+  const user = sessionSafe(slackUserId) || 'unknown';
+  const base = `${SESSION_PREFIX}-${user}`.slice(0, MAX_SESSION_NAME);
+  const cleanTag = tag ? sessionSafe(tag) : '';
+  const room = MAX_SESSION_NAME - base.length - 1;
+  if (!cleanTag || room < 1) return base;
+  return `${base}-${cleanTag.slice(0, room)}`;
+}
+
+interface CacheEntry {
+  /** Set while AssumeRole is in flight, so concurrent callers share it. */
+  pending?: Promise<RoleCredentials>;
+  credentials?: RoleCredentials;
+}
+
+/**
+ * Role sessions in the environments' accounts, one per (environment, Slack user, tag), reused until
+ * shortly before they expire. The Slack user becomes the session's SourceIdentity, so CloudTrail in
+ * the target account names the person behind every call.
+ */
+export class RoleSessions {
+  private readonly sts: STSClient;
+  private readonly config: BotConfig;
+  private readonly now: () => Date;
+  private readonly refreshBeforeMs: number;
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(init: { sts: STSClient; config: BotConfig; now?: () => Date; refreshBeforeMs?: number }) {
+    this.sts = init.sts;
+    this.config = init.config;
+    this.now = init.now ?? (() => new Date());
+    this.refreshBeforeMs = init.refreshBeforeMs ?? DEFAULT_REFRESH_BEFORE_MS;
+  }
+
+  /**
+   * Credentials for `environment` on behalf of `slackUserId`, assuming the environment's role
+   * when there is no usable cached session. Throws AwsOperationError.
+   */
+  credentialsFor(environment: string, slackUserId: string, tag?: string): Promise<RoleCredentials> {
+    const key = JSON.stringify([environment, slackUserId, tag ?? null]);
+    const entry = this.cache.get(key);
+    if (entry?.credentials && this.isFresh(entry.credentials)) return Promise.resolve(entry.credentials);
+    if (entry?.pending) return entry.pending;
+
+    this.pruneExpired();
+    const pending = this.assume(environment, slackUserId, tag).then(
+      (credentials) => {
+        this.cache.set(key, { credentials });
+        return credentials;
+      },
+      (err: unknown) => {
+        // Forget the failure so the next caller tries again instead of inheriting it.
+        const current = this.cache.get(key);
+        if (current?.pending === pending) this.cache.delete(key);
+        throw err;
+      },
+    );
+    this.cache.set(key, { ...entry, pending });
+    return pending;
+  }
+
+  private isFresh(credentials: RoleCredentials): boolean {
+    return credentials.expiration.getTime() - this.refreshBeforeMs > this.now().getTime();
+  }
+
+  /** Request tags make keys unbounded over a long-lived process; expired sessions are useless anyway. */
+  private pruneExpired(): void {
+    const now = this.now().getTime();
+    for (const [key, entry] of this.cache) {
+      if (!entry.pending && entry.credentials && entry.credentials.expiration.getTime() <= now) {
+        this.cache.delete(key);
+      }
+    }
+  }
+
+  private async assume(environment: string, slackUserId: string, tag?: string): Promise<RoleCredentials> {
+    const env = this.config.environments[environment];
+    if (!env) {
+      throw new AwsOperationError({
+        code: 'UnknownEnvironment',
+        operation: 'AssumeRole',
+        retryable: false,
+        userMessage: `Unknown environment "${environment}". Known environments: ${Object.keys(this.config.environments).join(', ')}.`,
+      });
+    }
+    const context = {
+      operation: 'AssumeRole',
+      environment,
+      accountId: env.accountId,
+      region: env.region,
+      roleArn: env.roleArn,
+    };
+    let response: AssumeRoleCommandOutput;
+    try {
+      response = await this.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: env.roleArn,
+          RoleSessionName: roleSessionName(slackUserId, tag),
+          SourceIdentity: sessionSafe(slackUserId),
+          DurationSeconds: SESSION_DURATION_SECONDS,
+          ...(env.externalId ? { ExternalId: env.externalId } : {}),
+        }),
+      );
+    } catch (err) {
+      throw mapAwsError(err, context);
+    }
+    const creds = response.Credentials;
+    if (!creds?.AccessKeyId || !creds.SecretAccessKey || !creds.SessionToken || !creds.Expiration) {
+      throw new AwsOperationError({
+        code: 'IncompleteCredentials',
+        operation: 'AssumeRole',
+        retryable: true,
+        userMessage: `STS answered AssumeRole for ${env.roleArn} without complete credentials. Try again.`,
+      });
+    }
+    return {
+      accessKeyId: creds.AccessKeyId,
+      secretAccessKey: creds.SecretAccessKey,
+      sessionToken: creds.SessionToken,
+      expiration: creds.Expiration,
+    };
+  }
+}

@@ -1,0 +1,349 @@
+import {
+  type BackupDescription,
+  type BackupSummary,
+  DescribeBackupCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  ListBackupsCommand,
+  type ListBackupsCommandOutput,
+  type LocalSecondaryIndex,
+  type ProvisionedThroughput,
+  RestoreTableFromBackupCommand,
+  type RestoreTableFromBackupInput,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import type { BotConfig, EnvironmentConfig } from '../config.ts';
+import type { BackupInfo, RestoreOverrides } from '../restore/types.ts';
+import { createDynamoDbClient } from './clients.ts';
+import { type AwsErrorContext, AwsOperationError, mapAwsError } from './errors.ts';
+import type { RoleSessions } from './sessions.ts';
+import type { ListBackupsFilter, TableInfo, TargetAccount, TargetAccountFactory } from './types.ts';
+
+/** Builds the DynamoDB client for one role session; tests hand in one pointed at a fake. */
+export type DynamoDbClientFactory = (init: {
+  region: string;
+  credentials: () => Promise<{
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken: string;
+    expiration: Date;
+  }>;
+}) => DynamoDBClient;
+
+/** A cached target unused this long is dropped: its role session has expired by then anyway. */
+const IDLE_EVICT_MS = 2 * 60 * 60 * 1000;
+
+function iso(date: Date | undefined): string | undefined {
+  return date ? date.toISOString() : undefined;
+}
+
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function fromSummary(summary: BackupSummary): BackupInfo {
+  return compact({
+    arn: summary.BackupArn ?? '',
+    name: summary.BackupName ?? '',
+    tableName: summary.TableName ?? '',
+    tableArn: summary.TableArn,
+    createdAt: iso(summary.BackupCreationDateTime) ?? '',
+    status: summary.BackupStatus ?? 'UNKNOWN',
+    type: summary.BackupType ?? 'UNKNOWN',
+    sizeBytes: summary.BackupSizeBytes,
+    expiresAt: iso(summary.BackupExpiryDateTime),
+  });
+}
+
+function fromDescription(description: BackupDescription | undefined, backupArn: string): BackupInfo {
+  const details = description?.BackupDetails;
+  const source = description?.SourceTableDetails;
+  const features = description?.SourceTableFeatureDetails;
+  const gsis = features?.GlobalSecondaryIndexes?.flatMap((i) => (i.IndexName ? [i.IndexName] : []));
+  const lsis = features?.LocalSecondaryIndexes?.flatMap((i) => (i.IndexName ? [i.IndexName] : []));
+  return compact({
+    arn: details?.BackupArn ?? backupArn,
+    name: details?.BackupName ?? '',
+    tableName: source?.TableName ?? '',
+    tableArn: source?.TableArn,
+    createdAt: iso(details?.BackupCreationDateTime) ?? '',
+    status: details?.BackupStatus ?? 'UNKNOWN',
+    type: details?.BackupType ?? 'UNKNOWN',
+    sizeBytes: details?.BackupSizeBytes ?? source?.TableSizeBytes,
+    itemCount: source?.ItemCount,
+    expiresAt: iso(details?.BackupExpiryDateTime),
+    globalSecondaryIndexes: gsis,
+    localSecondaryIndexes: lsis,
+    // Tables created before on-demand existed report no BillingMode; they are provisioned.
+    billingMode: source ? (source.BillingMode ?? 'PROVISIONED') : undefined,
+  });
+}
+
+function fromTable(table: TableDescription | undefined, fallbackName: string): TableInfo {
+  const restore = table?.RestoreSummary;
+  return compact({
+    name: table?.TableName ?? fallbackName,
+    arn: table?.TableArn,
+    status: table?.TableStatus ?? 'UNKNOWN',
+    itemCount: table?.ItemCount,
+    sizeBytes: table?.TableSizeBytes,
+    creationDateTime: iso(table?.CreationDateTime),
+    restoreInProgress: restore?.RestoreInProgress,
+    sourceBackupArn: restore?.SourceBackupArn,
+    restoreDateTime: iso(restore?.RestoreDateTime),
+  });
+}
+
+function newestFirst(a: BackupInfo, b: BackupInfo): number {
+  return b.createdAt.localeCompare(a.createdAt);
+}
+
+function usableThroughput(t: ProvisionedThroughput | undefined): ProvisionedThroughput | undefined {
+  // On-demand tables report 0/0 here, which AWS rejects as a provisioned setting.
+  return t?.ReadCapacityUnits && t.WriteCapacityUnits
+    ? { ReadCapacityUnits: t.ReadCapacityUnits, WriteCapacityUnits: t.WriteCapacityUnits }
+    : undefined;
+}
+
+/**
+ * Index overrides for a restore that leaves some indexes out. AWS restores every index unless an
+ * override list is given, and an override must repeat each kept index in full, so the definitions
+ * come from the backup itself.
+ */
+export function indexOverrides(
+  description: BackupDescription | undefined,
+  overrides: RestoreOverrides,
+): Pick<RestoreTableFromBackupInput, 'GlobalSecondaryIndexOverride' | 'LocalSecondaryIndexOverride'> {
+  const drop = overrides.dropIndexes;
+  if (!drop || (Array.isArray(drop) && drop.length === 0)) return {};
+  const features = description?.SourceTableFeatureDetails;
+  const gsis = features?.GlobalSecondaryIndexes ?? [];
+  const lsis = features?.LocalSecondaryIndexes ?? [];
+  const known = new Set([...gsis, ...lsis].flatMap((i) => (i.IndexName ? [i.IndexName] : [])));
+  const dropped = new Set(drop === 'ALL' ? known : drop);
+  if (drop !== 'ALL') {
+    const unknown = drop.filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      const have = known.size > 0 ? `It has: ${[...known].join(', ')}.` : 'It has no secondary indexes.';
+      throw new AwsOperationError({
+        code: 'UnknownIndex',
+        operation: 'RestoreTableFromBackup',
+        retryable: false,
+        userMessage: `The backup has no index named ${unknown.join(', ')}, so it cannot be dropped. ${have}`,
+      });
+    }
+  }
+
+  const billing = overrides.billingMode ?? description?.SourceTableDetails?.BillingMode ?? 'PROVISIONED';
+  const overrideThroughput = overrides.provisionedThroughput
+    ? {
+        ReadCapacityUnits: overrides.provisionedThroughput.readCapacityUnits,
+        WriteCapacityUnits: overrides.provisionedThroughput.writeCapacityUnits,
+      }
+    : undefined;
+
+  const result: ReturnType<typeof indexOverrides> = {};
+  if (gsis.some((i) => i.IndexName && dropped.has(i.IndexName))) {
+    result.GlobalSecondaryIndexOverride = gsis
+      .filter((i) => i.IndexName && !dropped.has(i.IndexName))
+      .map((i): GlobalSecondaryIndex => {
+        const kept: GlobalSecondaryIndex = {
+          IndexName: i.IndexName,
+          KeySchema: i.KeySchema,
+          Projection: i.Projection,
+        };
+        if (billing === 'PROVISIONED') {
+          // A provisioned table needs throughput on every index; the override's units are what the
+          // person asked for, the backup's own are the next best thing.
+          const throughput = overrideThroughput ?? usableThroughput(i.ProvisionedThroughput);
+          if (throughput) kept.ProvisionedThroughput = throughput;
+        } else if (i.OnDemandThroughput) {
+          kept.OnDemandThroughput = i.OnDemandThroughput;
+        }
+        return kept;
+      });
+  }
+  if (lsis.some((i) => i.IndexName && dropped.has(i.IndexName))) {
+    result.LocalSecondaryIndexOverride = lsis
+      .filter((i) => i.IndexName && !dropped.has(i.IndexName))
+      .map(
+        (i): LocalSecondaryIndex => ({
+          IndexName: i.IndexName,
+          KeySchema: i.KeySchema,
+          Projection: i.Projection,
+        }),
+      );
+  }
+  return result;
+}
+
+class DynamoDbTargetAccount implements TargetAccount {
+  readonly accountId: string;
+  readonly region: string;
+
+  constructor(
+    readonly environment: string,
+    private readonly env: EnvironmentConfig,
+    private readonly client: DynamoDBClient,
+  ) {
+    this.accountId = env.accountId;
+    this.region = env.region;
+  }
+
+  private context(operation: string, extra: Partial<AwsErrorContext> = {}): AwsErrorContext {
+    return {
+      operation,
+      environment: this.environment,
+      accountId: this.accountId,
+      region: this.region,
+      roleArn: this.env.roleArn,
+      ...extra,
+    };
+  }
+
+  private async call<T>(context: AwsErrorContext, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw mapAwsError(err, context);
+    }
+  }
+
+  async listBackups(filter: ListBackupsFilter): Promise<BackupInfo[]> {
+    const context = this.context('ListBackups', compact({ tableName: filter.tableName }));
+    const backups: BackupInfo[] = [];
+    let startArn: string | undefined;
+    do {
+      const page: ListBackupsCommandOutput = await this.call(context, () =>
+        this.client.send(
+          new ListBackupsCommand(
+            compact({
+              TableName: filter.tableName,
+              BackupType: filter.type,
+              TimeRangeLowerBound: filter.since,
+              ExclusiveStartBackupArn: startArn,
+            }),
+          ),
+        ),
+      );
+      for (const summary of page.BackupSummaries ?? []) backups.push(fromSummary(summary));
+      startArn = page.LastEvaluatedBackupArn;
+    } while (startArn);
+    return backups.sort(newestFirst);
+  }
+
+  private async describeBackupRaw(backupArn: string): Promise<BackupDescription | undefined> {
+    const output = await this.call(this.context('DescribeBackup', { backupArn }), () =>
+      this.client.send(new DescribeBackupCommand({ BackupArn: backupArn })),
+    );
+    return output.BackupDescription;
+  }
+
+  async describeBackup(backupArn: string): Promise<BackupInfo> {
+    return fromDescription(await this.describeBackupRaw(backupArn), backupArn);
+  }
+
+  async findBackupsByName(name: string): Promise<BackupInfo[]> {
+    const all = await this.listBackups({ type: 'ALL' });
+    return all.filter((backup) => backup.name === name);
+  }
+
+  async describeTable(tableName: string): Promise<TableInfo | undefined> {
+    try {
+      const output = await this.client.send(new DescribeTableCommand({ TableName: tableName }));
+      return fromTable(output.Table, tableName);
+    } catch (err) {
+      if ((err as { name?: unknown } | null)?.name === 'ResourceNotFoundException') return undefined;
+      throw mapAwsError(err, this.context('DescribeTable', { tableName }));
+    }
+  }
+
+  async restoreTableFromBackup(input: {
+    backup: BackupInfo;
+    targetTable: string;
+    overrides: RestoreOverrides;
+  }): Promise<TableInfo> {
+    const { backup, targetTable, overrides } = input;
+    const dropping = overrides.dropIndexes === 'ALL' || (overrides.dropIndexes?.length ?? 0) > 0;
+    const indexes = dropping ? indexOverrides(await this.describeBackupRaw(backup.arn), overrides) : {};
+    const request: RestoreTableFromBackupInput = {
+      TargetTableName: targetTable,
+      BackupArn: backup.arn,
+      ...indexes,
+    };
+    if (overrides.billingMode) request.BillingModeOverride = overrides.billingMode;
+    if (overrides.provisionedThroughput) {
+      request.ProvisionedThroughputOverride = {
+        ReadCapacityUnits: overrides.provisionedThroughput.readCapacityUnits,
+        WriteCapacityUnits: overrides.provisionedThroughput.writeCapacityUnits,
+      };
+    }
+    if (overrides.sse) {
+      request.SSESpecificationOverride = compact({
+        Enabled: overrides.sse.enabled,
+        SSEType: overrides.sse.sseType,
+        KMSMasterKeyId: overrides.sse.kmsMasterKeyId,
+      });
+    }
+    const output = await this.call(
+      this.context('RestoreTableFromBackup', { tableName: targetTable, backupArn: backup.arn }),
+      () => this.client.send(new RestoreTableFromBackupCommand(request)),
+    );
+    return fromTable(output.TableDescription, targetTable);
+  }
+}
+
+/**
+ * Target accounts per (environment, Slack user, tag). The factory assumes the role up front so a
+ * broken trust policy surfaces as one clear AssumeRole error, and the client's credential provider
+ * goes back to `sessions`, which re-assumes the role when the one-hour session runs out.
+ */
+export function createTargetAccountFactory(init: {
+  config: BotConfig;
+  sessions: RoleSessions;
+  now?: () => Date;
+  clientFactory?: DynamoDbClientFactory;
+}): TargetAccountFactory {
+  const now = init.now ?? (() => new Date());
+  const clientFactory: DynamoDbClientFactory = init.clientFactory ?? ((opts) => createDynamoDbClient(opts));
+  const cache = new Map<string, { target: TargetAccount; client: DynamoDBClient; lastUsed: number }>();
+
+  const evictIdle = (at: number) => {
+    for (const [key, entry] of cache) {
+      if (at - entry.lastUsed > IDLE_EVICT_MS) {
+        entry.client.destroy();
+        cache.delete(key);
+      }
+    }
+  };
+
+  return async (environment, slackUserId, sessionTag) => {
+    const env = init.config.environments[environment];
+    if (!env) {
+      throw new AwsOperationError({
+        code: 'UnknownEnvironment',
+        operation: 'AssumeRole',
+        retryable: false,
+        userMessage: `Unknown environment "${environment}". Known environments: ${Object.keys(init.config.environments).join(', ')}.`,
+      });
+    }
+    await init.sessions.credentialsFor(environment, slackUserId, sessionTag);
+
+    const at = now().getTime();
+    const key = JSON.stringify([environment, slackUserId, sessionTag ?? null]);
+    const cached = cache.get(key);
+    if (cached) {
+      cached.lastUsed = at;
+      return cached.target;
+    }
+    evictIdle(at);
+    const client = clientFactory({
+      region: env.region,
+      credentials: () => init.sessions.credentialsFor(environment, slackUserId, sessionTag),
+    });
+    const target = new DynamoDbTargetAccount(environment, env, client);
+    cache.set(key, { target, client, lastUsed: at });
+    return target;
+  };
+}
