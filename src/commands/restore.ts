@@ -10,7 +10,13 @@ import {
   shown,
   splitArgs,
 } from './tokenize.ts';
-import { CommandError, RESTORE_CLI_USAGE, RESTORE_USAGE, type RestoreCommand } from './types.ts';
+import {
+  CommandError,
+  RESTORE_CLI_USAGE,
+  RESTORE_USAGE,
+  type RestoreCommand,
+  type RestoreRequestCommand,
+} from './types.ts';
 
 const STATUS_USAGE = '/restore status [REQUEST_ID]';
 const CANCEL_USAGE = '/restore cancel REQUEST_ID';
@@ -214,5 +220,71 @@ export function parseRestoreCommand(text: string): RestoreCommand {
     ...(env !== undefined && { env: checkEnv(env, usage) }),
     ...(reason !== undefined && { reason: parseReason(reason, usage) }),
     overrides: parseOverrides(flags, usage),
+  };
+}
+
+/** The restore modal's inputs as raw trimmed strings (undefined when left empty). */
+export interface RestoreFields {
+  backup?: string | undefined;
+  targetTable?: string | undefined;
+  environment?: string | undefined;
+  reason?: string | undefined;
+  billingMode?: string | undefined;
+  readCapacity?: string | undefined;
+  writeCapacity?: string | undefined;
+  dropIndexes?: string | undefined;
+}
+
+const MODAL_USAGE = 'the /restore form';
+
+/**
+ * The restore modal's fields, checked with exactly the rules of the command text. A CommandError's
+ * `part` is the name of the field at fault (`backup`, `targetTable`, …), so the form can show the
+ * message next to that field.
+ */
+export function parseRestoreFields(fields: RestoreFields): RestoreRequestCommand {
+  const at = <T>(field: keyof RestoreFields, check: () => T): T => {
+    try {
+      return check();
+    } catch (err) {
+      if (err instanceof CommandError) throw new CommandError(err.message, field, MODAL_USAGE);
+      throw err;
+    }
+  };
+  const { backup, targetTable, environment, reason, billingMode, readCapacity, writeCapacity, dropIndexes } = fields;
+  if (!backup) fail('Give the backup ARN or name.', 'backup', MODAL_USAGE);
+  if (!targetTable) fail('Give the name of the new table.', 'targetTable', MODAL_USAGE);
+  const flags = new Map<string, string>();
+  if (billingMode) flags.set('--billing-mode-override', billingMode);
+  if (readCapacity || writeCapacity) {
+    flags.set(
+      '--provisioned-throughput-override',
+      `ReadCapacityUnits=${readCapacity ?? ''},WriteCapacityUnits=${writeCapacity ?? ''}`,
+    );
+  }
+  if (dropIndexes) flags.set('--drop-indexes', dropIndexes.replace(/\s+/g, ''));
+  // One parser checks the overrides together; the message says which field it is about.
+  const overrides = (): RestoreOverrides => {
+    try {
+      return parseOverrides(flags, MODAL_USAGE);
+    } catch (err) {
+      if (!(err instanceof CommandError)) throw err;
+      const field: keyof RestoreFields = err.message.includes('ReadCapacityUnits')
+        ? 'readCapacity'
+        : err.message.includes('WriteCapacityUnits')
+          ? 'writeCapacity'
+          : err.message.includes('--drop-indexes')
+            ? 'dropIndexes'
+            : 'billingMode';
+      throw new CommandError(err.message, field, MODAL_USAGE);
+    }
+  };
+  return {
+    kind: 'request',
+    backup: at('backup', () => checkBackupRef(backup, MODAL_USAGE)),
+    targetTable: at('targetTable', () => checkTableName(targetTable, 'Target table', MODAL_USAGE)),
+    ...(environment !== undefined && { env: at('environment', () => checkEnv(environment, MODAL_USAGE)) }),
+    ...(reason !== undefined && { reason: at('reason', () => parseReason(reason, MODAL_USAGE)) }),
+    overrides: overrides(),
   };
 }

@@ -1,0 +1,37 @@
+import type { RestoreRequest } from './restore/types.ts';
+
+/** Receives one JSON line per audited transition (stdout, i.e. CloudWatch Logs, by default). */
+export type AuditSink = (line: string) => void;
+
+export const stdoutAudit: AuditSink = (line) => {
+  process.stdout.write(`${line}\n`);
+};
+
+/**
+ * Writes the audit line of one transition: who did what to which request, the status before and
+ * after, and when. One line of JSON, so log queries can filter on `audit`.
+ */
+export function auditTransition(
+  sink: AuditSink,
+  prev: RestoreRequest | undefined,
+  next: RestoreRequest,
+  actor: string,
+  action: string,
+): void {
+  sink(
+    JSON.stringify({
+      audit: 'restore-request',
+      requestId: next.id,
+      actor,
+      action,
+      before: prev?.status ?? null,
+      after: next.status,
+      at: next.updatedAt,
+      environment: next.environment,
+      accountId: next.accountId,
+      backupArn: next.backup.arn,
+      targetTable: next.targetTable,
+      version: next.version,
+    }),
+  );
+}

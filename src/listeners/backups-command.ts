@@ -1,0 +1,65 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { backupsHelpMessage } from '../blocks/help.ts';
+import { errorMessage } from '../blocks/errors.ts';
+import { parseBackupsCommand } from '../commands/backups.ts';
+import { CommandError } from '../commands/types.ts';
+import { resolveEnvironment } from '../config.ts';
+import { requesterRefusal } from '../restore/policy.ts';
+import { ephemeral, handOff, type ListenerDeps, textMessage } from './shared.ts';
+
+/**
+ * `/backups`: parses and authorises at once, acknowledges with a short note, and leaves the
+ * AWS calls (AssumeRole, ListBackups, DescribeBackup) to the worker, which answers through the
+ * command's response_url.
+ */
+export function backupsCommand(deps: ListenerDeps) {
+  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    let parsed: ReturnType<typeof parseBackupsCommand>;
+    try {
+      parsed = parseBackupsCommand(command.text, deps.now());
+    } catch (err) {
+      if (!(err instanceof CommandError)) throw err;
+      await ack(ephemeral(errorMessage(err.message, err.usage)));
+      return;
+    }
+    if (parsed.kind === 'help') {
+      await ack(ephemeral(backupsHelpMessage()));
+      return;
+    }
+    const resolved = resolveEnvironment(deps.config, parsed.env);
+    if ('error' in resolved) {
+      await ack(ephemeral(errorMessage(resolved.error)));
+      return;
+    }
+    const refusal = await requesterRefusal(resolved.name, resolved.env, command.user_id, command.channel_id, deps.directory);
+    if (refusal) {
+      await ack(ephemeral(errorMessage(refusal)));
+      return;
+    }
+    const actor = {
+      userId: command.user_id,
+      channelId: command.channel_id,
+      replyTo: { responseUrl: command.response_url },
+      env: resolved.name,
+    };
+    const where = `*${resolved.name}* (account ${resolved.env.accountId}, ${resolved.env.region})`;
+    const what =
+      parsed.kind === 'describe' ? `backup ${parsed.backup}` : `backups${parsed.table ? ` of ${parsed.table}` : ''}`;
+    await ack(ephemeral(textMessage(`:hourglass_flowing_sand: Looking up ${what} in ${where}…`)));
+    const failed = await handOff(
+      deps,
+      parsed.kind === 'describe'
+        ? { type: 'backups.describe', ...actor, backup: parsed.backup }
+        : {
+            type: 'backups.list',
+            ...actor,
+            backupType: parsed.type,
+            limit: parsed.limit,
+            offset: 0,
+            ...(parsed.table ? { table: parsed.table } : {}),
+            ...(parsed.since ? { since: parsed.since.toISOString() } : {}),
+          },
+    );
+    if (failed) await respond(ephemeral(errorMessage(failed)));
+  };
+}

@@ -1,0 +1,20 @@
+import type { App } from '@slack/bolt';
+import { REJECT_MODAL_CALLBACK } from '../blocks/reject.ts';
+import { backupsCommand } from './backups-command.ts';
+import { backupsMoreButton } from './backups-more-button.ts';
+import { rejectModalSubmit } from './reject-modal-submit.ts';
+import { approveButton, cancelButton, rejectButton } from './request-buttons.ts';
+import { restoreCommand } from './restore-command.ts';
+import { restoreModalSubmit } from './restore-modal-submit.ts';
+import type { ListenerDeps } from './shared.ts';
+
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  app.command('/backups', backupsCommand(deps));
+  app.command('/restore', restoreCommand(deps));
+  app.action('request_approve', approveButton(deps));
+  app.action('request_reject', rejectButton(deps));
+  app.action('request_cancel', cancelButton(deps));
+  app.action('backups_more', backupsMoreButton(deps));
+  app.view('restore_modal', restoreModalSubmit(deps));
+  app.view(REJECT_MODAL_CALLBACK, rejectModalSubmit(deps));
+}

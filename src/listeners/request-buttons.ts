@@ -1,0 +1,54 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { refusalMessage } from '../blocks/errors.ts';
+import { rejectModal } from '../blocks/reject.ts';
+import { decideReject } from '../restore/lifecycle.ts';
+import { isApprover } from '../restore/policy.ts';
+import { type ActionOutcome, approveRequest, cancelRequest } from '../restore/service.ts';
+import { ephemeral, type ListenerDeps } from './shared.ts';
+
+type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/** Tells only the person who clicked why nothing happened; the channel message stays as it is. */
+async function refuse(args: Args, outcome: ActionOutcome): Promise<void> {
+  if (!outcome.ok) await args.respond(ephemeral(refusalMessage(outcome.message)));
+}
+
+/** Approve: one conditional write; the message update and the restore follow in the worker. */
+export function approveButton(deps: ListenerDeps) {
+  return async (args: Args): Promise<void> => {
+    await args.ack();
+    await refuse(args, await approveRequest(deps, args.action.value ?? '', args.body.user.id));
+  };
+}
+
+/** Cancel: only the requester, only while the request waits. */
+export function cancelButton(deps: ListenerDeps) {
+  return async (args: Args): Promise<void> => {
+    await args.ack();
+    await refuse(args, await cancelRequest(deps, args.action.value ?? '', args.body.user.id));
+  };
+}
+
+/**
+ * Reject: checks that the clicker could reject before asking for a reason, so a non-approver is
+ * refused at once rather than after typing one. The rejection itself happens on submit.
+ */
+export function rejectButton(deps: ListenerDeps) {
+  return async (args: Args): Promise<void> => {
+    await args.ack();
+    const userId = args.body.user.id;
+    const req = await deps.store.get(args.action.value ?? '');
+    if (!req) {
+      await refuse(args, { ok: false, message: `There is no restore request ${args.action.value}.` });
+      return;
+    }
+    const env = deps.config.environments[req.environment];
+    const approver = env ? await isApprover(env, userId, deps.directory) : false;
+    const check = decideReject(req, userId, approver, undefined, deps.now());
+    if (!check.ok) {
+      await refuse(args, { ok: false, message: check.reason });
+      return;
+    }
+    await args.client.views.open({ trigger_id: args.body.trigger_id, view: rejectModal(req) });
+  };
+}

@@ -1,0 +1,106 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { errorMessage } from '../blocks/errors.ts';
+import { restoreHelpMessage } from '../blocks/help.ts';
+import { restoreModal } from '../blocks/modal.ts';
+import { requestDetailStatusMessage, requestStatusMessage } from '../blocks/status.ts';
+import { parseRestoreCommand } from '../commands/restore.ts';
+import { CommandError, type RestoreCommand } from '../commands/types.ts';
+import { resolveEnvironment } from '../config.ts';
+import { requesterRefusal } from '../restore/policy.ts';
+import { cancelRequest, listOpenRequests } from '../restore/service.ts';
+import { ephemeral, handOff, type ListenerDeps, textMessage } from './shared.ts';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/**
+ * `/restore`: requests go to the worker (the backup and target checks call the target account);
+ * status, cancel and help are answered in the acknowledgement itself; no arguments opens the modal.
+ */
+export function restoreCommand(deps: ListenerDeps) {
+  return async (args: Args): Promise<void> => {
+    const { command, ack } = args;
+    let parsed: RestoreCommand;
+    try {
+      parsed = parseRestoreCommand(command.text);
+    } catch (err) {
+      if (!(err instanceof CommandError)) throw err;
+      await ack(ephemeral(errorMessage(err.message, err.usage)));
+      return;
+    }
+    switch (parsed.kind) {
+      case 'help':
+        await ack(ephemeral(restoreHelpMessage(Object.keys(deps.config.environments))));
+        return;
+      case 'modal':
+        await ack();
+        await args.client.views.open({
+          trigger_id: command.trigger_id,
+          view: restoreModal({
+            environments: Object.keys(deps.config.environments),
+            channelId: command.channel_id,
+            ...(deps.config.defaultEnvironment ? { defaultEnvironment: deps.config.defaultEnvironment } : {}),
+          }),
+        });
+        return;
+      case 'status': {
+        if (parsed.requestId) {
+          const req = await deps.store.get(parsed.requestId);
+          await ack(
+            ephemeral(
+              req
+                ? requestDetailStatusMessage(req, deps.now())
+                : errorMessage(`There is no restore request ${parsed.requestId}.`),
+            ),
+          );
+        } else {
+          await ack(ephemeral(requestStatusMessage(await listOpenRequests(deps), deps.now())));
+        }
+        return;
+      }
+      case 'cancel': {
+        const outcome = await cancelRequest(deps, parsed.requestId, command.user_id);
+        await ack(
+          ephemeral(
+            outcome.ok ? textMessage(`Request *${parsed.requestId}* is cancelled.`) : errorMessage(outcome.message),
+          ),
+        );
+        return;
+      }
+      case 'request': {
+        const resolved = resolveEnvironment(deps.config, parsed.env);
+        if ('error' in resolved) {
+          await ack(ephemeral(errorMessage(resolved.error)));
+          return;
+        }
+        const { name, env } = resolved;
+        const refusal = await requesterRefusal(name, env, command.user_id, command.channel_id, deps.directory);
+        if (refusal) {
+          await ack(ephemeral(errorMessage(refusal)));
+          return;
+        }
+        const requestId = deps.newRequestId();
+        await ack(
+          ephemeral(
+            textMessage(
+              `:hourglass_flowing_sand: Checking backup ${parsed.backup} and target table ${parsed.targetTable} in *${name}* (account ${env.accountId}, ${env.region}) for request *${requestId}*…`,
+            ),
+          ),
+        );
+        const failed = await handOff(deps, {
+          type: 'restore.request',
+          requestId,
+          userId: command.user_id,
+          channelId: command.channel_id,
+          replyTo: { responseUrl: command.response_url },
+          backup: parsed.backup,
+          targetTable: parsed.targetTable,
+          env: name,
+          overrides: parsed.overrides,
+          ...(parsed.reason ? { reason: parsed.reason } : {}),
+        });
+        if (failed) await args.respond(ephemeral(errorMessage(failed)));
+        return;
+      }
+    }
+  };
+}

@@ -1,0 +1,67 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { RESTORE_MODAL_INPUTS, readRestoreModal, readRestoreModalChannel } from '../blocks/modal.ts';
+import { parseRestoreFields } from '../commands/restore.ts';
+import { CommandError, type RestoreRequestCommand } from '../commands/types.ts';
+import { resolveEnvironment } from '../config.ts';
+import { requesterRefusal } from '../restore/policy.ts';
+import { handOff, type ListenerDeps } from './shared.ts';
+
+/** Slack shows modal field errors in a small space: keep them short. */
+const MAX_FIELD_ERROR = 150;
+
+/**
+ * Submitting the restore modal builds the same request as `/restore BACKUP TARGET …`: the fields
+ * go through the command parser's rules, errors are shown next to the field, and a valid request
+ * goes to the worker, whose answer arrives as an ephemeral message in the channel.
+ */
+export function restoreModalSubmit(deps: ListenerDeps) {
+  return async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const fields = readRestoreModal(view.state.values);
+    const channelId = readRestoreModalChannel(view.private_metadata);
+    const fail = (field: keyof typeof RESTORE_MODAL_INPUTS, message: string) =>
+      ack({
+        response_action: 'errors',
+        errors: { [RESTORE_MODAL_INPUTS[field].blockId]: message.slice(0, MAX_FIELD_ERROR) },
+      });
+    if (!channelId) {
+      await fail('backup', 'This form lost track of its channel; run /restore again.');
+      return;
+    }
+    let parsed: RestoreRequestCommand;
+    try {
+      parsed = parseRestoreFields(fields);
+    } catch (err) {
+      if (!(err instanceof CommandError)) throw err;
+      const field = (err.part in RESTORE_MODAL_INPUTS ? err.part : 'backup') as keyof typeof RESTORE_MODAL_INPUTS;
+      await fail(field, err.message);
+      return;
+    }
+    const resolved = resolveEnvironment(deps.config, parsed.env);
+    if ('error' in resolved) {
+      await fail('environment', resolved.error);
+      return;
+    }
+    const refusal = await requesterRefusal(resolved.name, resolved.env, body.user.id, channelId, deps.directory);
+    if (refusal) {
+      await fail('environment', refusal);
+      return;
+    }
+    const failed = await handOff(deps, {
+      type: 'restore.request',
+      requestId: deps.newRequestId(),
+      userId: body.user.id,
+      channelId,
+      replyTo: { channelId, userId: body.user.id },
+      backup: parsed.backup,
+      targetTable: parsed.targetTable,
+      env: resolved.name,
+      overrides: parsed.overrides,
+      ...(parsed.reason ? { reason: parsed.reason } : {}),
+    });
+    if (failed) {
+      await fail('backup', failed);
+      return;
+    }
+    await ack();
+  };
+}

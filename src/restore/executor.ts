@@ -1,0 +1,144 @@
+import { auditTransition } from '../audit.ts';
+import { AwsOperationError } from '../aws/errors.ts';
+import type { TableInfo } from '../aws/types.ts';
+import { approvedAt, type EventInput, finalApprover, transition } from './lifecycle.ts';
+import type { RestoreDeps } from './service.ts';
+import type { RequestFailure, RestoreRequest } from './types.ts';
+
+/** Retryable start errors (throttling, account limits, a busy backup) are retried for this long. */
+export const START_RETRY_WINDOW_MS = 30 * 60_000;
+export const MAX_START_ATTEMPTS = 6;
+/** A table restored from our backup this long before approval is not ours. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** The role session for a request's AWS calls is tied to the approver who completed the approval. */
+export function sessionUser(req: RestoreRequest): string {
+  return finalApprover(req) ?? req.requesterId;
+}
+
+/**
+ * True when the existing target table is the one this request's own restore created (a worker
+ * that crashed after RestoreTableFromBackup, or a retried invocation), so it is adopted instead of
+ * being reported as a name clash.
+ */
+export function isOwnRestore(table: TableInfo, req: RestoreRequest): boolean {
+  if (table.sourceBackupArn !== req.backup.arn) return false;
+  const since = Date.parse(approvedAt(req) ?? req.createdAt) - CLOCK_SKEW_MS;
+  const when = table.restoreDateTime ?? table.creationDateTime;
+  return when === undefined || Date.parse(when) >= since;
+}
+
+/** Turns anything thrown into the failure recorded on the request. */
+export function toFailure(err: unknown): RequestFailure & { retryable: boolean } {
+  if (err instanceof AwsOperationError) {
+    return { code: err.code, message: err.userMessage, retryable: err.retryable };
+  }
+  return {
+    code: 'InternalError',
+    message: `The bot hit an unexpected error (${err instanceof Error ? err.message : String(err)}). Check the bot's logs.`,
+    retryable: false,
+  };
+}
+
+async function write(
+  deps: RestoreDeps,
+  prev: RestoreRequest,
+  next: RestoreRequest,
+  action: string,
+): Promise<RestoreRequest | undefined> {
+  if (!(await deps.store.update(prev, next))) return undefined;
+  auditTransition(deps.audit, prev, next, next.events.at(-1)?.actor ?? 'bot', action);
+  await deps.dispatcher.dispatch({ type: 'request.notify', requestId: next.id });
+  return next;
+}
+
+/**
+ * Runs an approved request: one conditional APPROVED → RESTORING write (so a duplicate hand-off
+ * or a racing watcher starts nothing), then the restore call. Returns the request as stored.
+ */
+export async function executeRequest(deps: RestoreDeps, requestId: string): Promise<RestoreRequest | undefined> {
+  const req = await deps.store.get(requestId);
+  if (!req || req.status !== 'APPROVED') return req;
+  const restoring = transition(req, { status: 'RESTORING', restore: { attempts: 0 } }, undefined, deps.now());
+  if (!(await deps.store.update(req, restoring))) return deps.store.get(requestId);
+  auditTransition(deps.audit, req, restoring, sessionUser(req), 'start');
+  return attemptStart(deps, restoring);
+}
+
+/**
+ * Calls RestoreTableFromBackup for a RESTORING request that has not started yet, after checking
+ * once more that the target table does not exist. Retryable AWS errors schedule another attempt
+ * (the watcher makes it); anything else ends the request as FAILED with the reason.
+ */
+export async function attemptStart(deps: RestoreDeps, req: RestoreRequest): Promise<RestoreRequest | undefined> {
+  const attempts = (req.restore?.attempts ?? 0) + 1;
+  let changes: Partial<RestoreRequest>;
+  let event: EventInput;
+  let action: string;
+  try {
+    const target = await deps.targets(req.environment, sessionUser(req), req.id);
+    let table = await target.describeTable(req.targetTable);
+    if (table && !isOwnRestore(table, req)) throw clash(req);
+    if (!table) {
+      try {
+        table = await target.restoreTableFromBackup({
+          backup: req.backup,
+          targetTable: req.targetTable,
+          overrides: req.overrides,
+        });
+      } catch (err) {
+        // Our own earlier call may have gone through before a retry: adopt it if so.
+        const again =
+          err instanceof AwsOperationError && err.code === 'TableAlreadyExistsException'
+            ? await target.describeTable(req.targetTable)
+            : undefined;
+        if (!again) throw err;
+        if (!isOwnRestore(again, req)) throw clash(req);
+        table = again;
+      }
+    }
+    const now = deps.now().toISOString();
+    changes = {
+      restore: {
+        ...req.restore,
+        attempts,
+        startedAt: now,
+        lastProgressAt: now,
+        tableStatus: table.status,
+        ...(table.arn ? { tableArn: table.arn } : {}),
+      },
+    };
+    event = { actor: 'bot', action: 'restore_started', detail: table.status };
+    action = 'restore-started';
+  } catch (err) {
+    const failure = toFailure(err);
+    const elapsed = deps.now().getTime() - Date.parse(approvedAt(req) ?? req.updatedAt);
+    if (failure.retryable && attempts < MAX_START_ATTEMPTS && elapsed < START_RETRY_WINDOW_MS) {
+      const delayMs = Math.min(2 ** (attempts - 1), 8) * 60_000;
+      changes = {
+        restore: {
+          ...req.restore,
+          attempts,
+          nextAttemptAt: new Date(deps.now().getTime() + delayMs).toISOString(),
+        },
+      };
+      event = { actor: 'bot', action: 'restore_retrying', detail: failure.message };
+      action = 'restore-retry';
+    } else {
+      deps.log.warn('restore failed to start', { requestId: req.id, code: failure.code, error: err });
+      changes = { status: 'FAILED', failure: { code: failure.code, message: failure.message } };
+      event = { actor: 'bot', action: 'failed', detail: failure.message };
+      action = 'fail';
+    }
+  }
+  return write(deps, req, transition(req, changes, event, deps.now()), action);
+}
+
+function clash(req: RestoreRequest): AwsOperationError {
+  return new AwsOperationError({
+    code: 'TableAlreadyExistsException',
+    operation: 'RestoreTableFromBackup',
+    retryable: false,
+    userMessage: `A table named ${req.targetTable} was created in account ${req.accountId} after this request was made, and it is not this restore. Nothing was restored; ask again with another target table name.`,
+  });
+}

@@ -1,0 +1,277 @@
+import type { AuditSink } from '../audit.ts';
+import { auditTransition } from '../audit.ts';
+import type { TargetAccount, TargetAccountFactory } from '../aws/types.ts';
+import type { BotConfig, EnvironmentConfig } from '../config.ts';
+import { resolveEnvironment } from '../config.ts';
+import type { Dispatcher } from '../jobs.ts';
+import type { Logger } from '../log.ts';
+import type { RequestStore } from '../store/requests.ts';
+import { type Decision, decideApproval, decideCancel, decideExpire, decideReject } from './lifecycle.ts';
+import { type Directory, describeApprovers, isApprover, requesterRefusal } from './policy.ts';
+import type { BackupInfo, RestoreOverrides, RestoreRequest } from './types.ts';
+
+/** Everything the domain needs, handed in so tests can pass fakes and an injected clock. */
+export interface RestoreDeps {
+  config: BotConfig;
+  store: RequestStore;
+  targets: TargetAccountFactory;
+  directory: Directory;
+  dispatcher: Dispatcher;
+  now: () => Date;
+  audit: AuditSink;
+  log: Logger;
+}
+
+/** Statuses in which a request still holds its target table name. */
+export const OPEN_STATUSES = ['PENDING', 'APPROVED', 'RESTORING'] as const;
+
+export type ActionOutcome =
+  | { ok: true; request: RestoreRequest; previous: RestoreRequest }
+  | { ok: false; message: string; request?: RestoreRequest };
+
+const MAX_WRITE_ATTEMPTS = 5;
+
+/**
+ * Reads the request, decides, and writes the decision with one conditional write. When another
+ * writer got there first, reads again and decides again on what it wrote, so two approvers racing
+ * or a double click produce exactly one transition.
+ */
+export async function applyDecision(
+  deps: RestoreDeps,
+  requestId: string,
+  actor: string,
+  action: string,
+  decide: (req: RestoreRequest) => Decision,
+): Promise<ActionOutcome> {
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
+    const current = await deps.store.get(requestId);
+    if (!current) return { ok: false, message: `There is no restore request ${requestId}.` };
+    const decision = decide(current);
+    if (!decision.ok) return { ok: false, message: decision.reason, request: current };
+    if (await deps.store.update(current, decision.next)) {
+      auditTransition(deps.audit, current, decision.next, actor, action);
+      return { ok: true, request: decision.next, previous: current };
+    }
+  }
+  return { ok: false, message: `Request ${requestId} is changing right now; look at its message and try again.` };
+}
+
+function environmentOf(deps: RestoreDeps, req: RestoreRequest): EnvironmentConfig | undefined {
+  return deps.config.environments[req.environment];
+}
+
+/** Hands the Slack update (and, once approved, the restore) to the worker after a transition. */
+async function afterTransition(deps: RestoreDeps, outcome: ActionOutcome): Promise<void> {
+  if (!outcome.ok) return;
+  await deps.dispatcher.dispatch({ type: 'request.notify', requestId: outcome.request.id });
+  if (outcome.request.status === 'APPROVED') {
+    await deps.dispatcher.dispatch({ type: 'request.execute', requestId: outcome.request.id });
+  }
+}
+
+/** Expires the request if it is past its deadline (a late click is how users often find out). */
+async function expireIfDue(deps: RestoreDeps, requestId: string): Promise<void> {
+  const outcome = await applyDecision(deps, requestId, 'bot', 'expire', (req) => decideExpire(req, deps.now()));
+  await afterTransition(deps, outcome);
+}
+
+async function approverStatus(deps: RestoreDeps, requestId: string, userId: string): Promise<boolean> {
+  const req = await deps.store.get(requestId);
+  const env = req && environmentOf(deps, req);
+  return env ? isApprover(env, userId, deps.directory) : false;
+}
+
+/** An approval click. */
+export async function approveRequest(deps: RestoreDeps, requestId: string, userId: string): Promise<ActionOutcome> {
+  const approver = await approverStatus(deps, requestId, userId);
+  const outcome = await applyDecision(deps, requestId, userId, 'approve', (req) =>
+    decideApproval(req, userId, approver, deps.now()),
+  );
+  await settle(deps, requestId, outcome);
+  return outcome;
+}
+
+/** A rejection by an approver, with an optional reason. */
+export async function rejectRequest(
+  deps: RestoreDeps,
+  requestId: string,
+  userId: string,
+  reason?: string,
+): Promise<ActionOutcome> {
+  const approver = await approverStatus(deps, requestId, userId);
+  const outcome = await applyDecision(deps, requestId, userId, 'reject', (req) =>
+    decideReject(req, userId, approver, reason, deps.now()),
+  );
+  await settle(deps, requestId, outcome);
+  return outcome;
+}
+
+/** The requester withdraws their request. */
+export async function cancelRequest(deps: RestoreDeps, requestId: string, userId: string): Promise<ActionOutcome> {
+  const outcome = await applyDecision(deps, requestId, userId, 'cancel', (req) =>
+    decideCancel(req, userId, deps.now()),
+  );
+  await settle(deps, requestId, outcome);
+  return outcome;
+}
+
+async function settle(deps: RestoreDeps, requestId: string, outcome: ActionOutcome): Promise<void> {
+  if (outcome.ok) {
+    await afterTransition(deps, outcome);
+  } else if (outcome.request?.status === 'PENDING' && Date.parse(outcome.request.expiresAt) <= deps.now().getTime()) {
+    await expireIfDue(deps, requestId);
+  }
+}
+
+export interface NewRequestInput {
+  requestId: string;
+  userId: string;
+  channelId: string;
+  backup: string;
+  targetTable: string;
+  env?: string;
+  reason?: string;
+  overrides: RestoreOverrides;
+}
+
+export type CreateOutcome =
+  | { kind: 'created'; request: RestoreRequest; approvers: string }
+  | { kind: 'refused'; text: string }
+  | { kind: 'ambiguous'; name: string; candidates: BackupInfo[] };
+
+const BACKUP_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/[^/]+\/backup\/.+$/;
+
+/** Looks up a backup by ARN or by exact name in the environment's account. */
+export async function resolveBackup(
+  target: TargetAccount,
+  envName: string,
+  ref: string,
+): Promise<{ backup: BackupInfo } | { refused: string } | { ambiguous: BackupInfo[] }> {
+  const arn = BACKUP_ARN.exec(ref);
+  if (arn) {
+    const [, region, account] = arn;
+    if (region !== target.region || account !== target.accountId) {
+      return {
+        refused: `That backup is in account ${account} (${region}), but environment *${envName}* is account ${target.accountId} (${target.region}). Pass --env for the right environment.`,
+      };
+    }
+    return { backup: await target.describeBackup(ref) };
+  }
+  const matches = await target.findBackupsByName(ref);
+  if (matches.length === 0) {
+    return {
+      refused: `No backup named "${ref}" in *${envName}* (account ${target.accountId}, ${target.region}). List them with /backups --env ${envName}.`,
+    };
+  }
+  if (matches.length > 1) return { ambiguous: matches };
+  return { backup: await target.describeBackup(matches[0]!.arn) };
+}
+
+/** Index names asked to be dropped that the backup does not have. */
+function unknownIndexes(backup: BackupInfo, overrides: RestoreOverrides): string[] {
+  if (!Array.isArray(overrides.dropIndexes)) return [];
+  const known = new Set([...(backup.globalSecondaryIndexes ?? []), ...(backup.localSecondaryIndexes ?? [])]);
+  return overrides.dropIndexes.filter((name) => !known.has(name));
+}
+
+/**
+ * A new restore request: checks the requester, the backup (exists, AVAILABLE) and the target
+ * (no such table, no other open request for it) in the target account, then stores it PENDING
+ * and asks the worker to post the approval message.
+ */
+export async function createRequest(deps: RestoreDeps, input: NewRequestInput): Promise<CreateOutcome> {
+  const resolved = resolveEnvironment(deps.config, input.env);
+  if ('error' in resolved) return { kind: 'refused', text: resolved.error };
+  const { name: envName, env } = resolved;
+  const refusal = await requesterRefusal(envName, env, input.userId, input.channelId, deps.directory);
+  if (refusal) return { kind: 'refused', text: refusal };
+
+  const existing = await deps.store.get(input.requestId);
+  if (existing) return { kind: 'created', request: existing, approvers: describeApprovers(env) };
+
+  const target = await deps.targets(envName, input.userId, input.requestId);
+  const found = await resolveBackup(target, envName, input.backup);
+  if ('refused' in found) return { kind: 'refused', text: found.refused };
+  if ('ambiguous' in found) return { kind: 'ambiguous', name: input.backup, candidates: found.ambiguous };
+  const { backup } = found;
+  if (backup.status !== 'AVAILABLE') {
+    return {
+      kind: 'refused',
+      text: `Backup ${backup.name} is ${backup.status}, not AVAILABLE, so it cannot be restored yet.`,
+    };
+  }
+  const unknown = unknownIndexes(backup, input.overrides);
+  if (unknown.length > 0) {
+    const known = [...(backup.globalSecondaryIndexes ?? []), ...(backup.localSecondaryIndexes ?? [])];
+    return {
+      kind: 'refused',
+      text: `--drop-indexes names ${unknown.join(', ')}, which backup ${backup.name} does not have. Its indexes: ${known.join(', ') || 'none'}.`,
+    };
+  }
+  if (await target.describeTable(input.targetTable)) {
+    return {
+      kind: 'refused',
+      text: `Table ${input.targetTable} already exists in *${envName}* (account ${env.accountId}, ${env.region}). A restore creates a new table: choose a name that is not taken, e.g. ${input.targetTable}-restored.`,
+    };
+  }
+  const clash = await openRequestFor(deps, envName, input.targetTable);
+  if (clash) {
+    return {
+      kind: 'refused',
+      text: `Request ${clash.id} (${clash.status}) already restores into ${input.targetTable} in *${envName}*. Cancel it or choose another target table.`,
+    };
+  }
+
+  const now = deps.now();
+  const at = now.toISOString();
+  const request: RestoreRequest = {
+    id: input.requestId,
+    version: 1,
+    status: 'PENDING',
+    environment: envName,
+    accountId: env.accountId,
+    region: env.region,
+    requesterId: input.userId,
+    channelId: input.channelId,
+    backup,
+    targetTable: input.targetTable,
+    overrides: input.overrides,
+    ...(input.reason ? { reason: input.reason } : {}),
+    requiredApprovals: env.requiredApprovals,
+    approvals: [],
+    createdAt: at,
+    updatedAt: at,
+    expiresAt: new Date(now.getTime() + deps.config.approvalTimeoutMinutes * 60_000).toISOString(),
+    events: [{ seq: 1, at, actor: input.userId, action: 'requested', to: 'PENDING' }],
+    notifiedSeq: 0,
+  };
+  if (!(await deps.store.create(request))) {
+    const again = await deps.store.get(input.requestId);
+    if (again) return { kind: 'created', request: again, approvers: describeApprovers(env) };
+    throw new Error(`Request ${input.requestId} could not be stored`);
+  }
+  auditTransition(deps.audit, undefined, request, input.userId, 'request');
+  await deps.dispatcher.dispatch({ type: 'request.notify', requestId: request.id });
+  return { kind: 'created', request, approvers: describeApprovers(env) };
+}
+
+/** An open request (waiting, approved or restoring) for the same target table, if any. */
+async function openRequestFor(
+  deps: RestoreDeps,
+  envName: string,
+  targetTable: string,
+): Promise<RestoreRequest | undefined> {
+  for (const status of OPEN_STATUSES) {
+    const found = (await deps.store.listByStatus(status)).find(
+      (r) => r.environment === envName && r.targetTable === targetTable,
+    );
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Open requests, newest first, for `/restore status`. */
+export async function listOpenRequests(deps: RestoreDeps): Promise<RestoreRequest[]> {
+  const lists = await Promise.all(OPEN_STATUSES.map((s) => deps.store.listByStatus(s)));
+  return lists.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}

@@ -1,0 +1,196 @@
+import { auditTransition } from '../audit.ts';
+import { attemptStart, executeRequest, sessionUser, toFailure } from './executor.ts';
+import { decideExpire, type EventInput, isExpired, transition } from './lifecycle.ts';
+import { applyDecision, type RestoreDeps } from './service.ts';
+import type { RestoreRequest } from './types.ts';
+
+/** A progress reply at most this often while the table is CREATING. */
+export const PROGRESS_INTERVAL_MS = 10 * 60_000;
+/** After this long RESTORING, warn once and stop polling. */
+export const STUCK_AFTER_MS = 24 * 3600_000;
+/** An APPROVED request untouched this long lost its hand-off (a worker that never ran). */
+export const LOST_HANDOFF_MS = 2 * 60_000;
+/** Requests handled at once in one sweep. */
+const CONCURRENCY = 4;
+
+export interface SweepResult {
+  expired: number;
+  started: number;
+  polled: number;
+  finished: number;
+  notified: number;
+  errors: number;
+}
+
+/** Table statuses that mean the restore cannot finish, with what to tell people. */
+const DEAD_TABLE_STATUSES: Record<string, string> = {
+  DELETING: 'is being deleted',
+  INACCESSIBLE_ENCRYPTION_CREDENTIALS: 'cannot use its KMS key (the key is disabled or the role lost access)',
+  ARCHIVING: 'is being archived',
+  ARCHIVED: 'was archived',
+};
+
+async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
+    }),
+  );
+}
+
+async function record(
+  deps: RestoreDeps,
+  req: RestoreRequest,
+  changes: Partial<RestoreRequest>,
+  event: EventInput | undefined,
+  action: string,
+): Promise<boolean> {
+  const next = transition(req, changes, event, deps.now());
+  if (!(await deps.store.update(req, next))) return false;
+  if (event) auditTransition(deps.audit, req, next, event.actor, action);
+  return true;
+}
+
+/**
+ * One DescribeTable of a restoring table and what follows from it: ACTIVE ends the request with
+ * the details, a missing or dying table ends it FAILED, CREATING gives a progress reply at most
+ * every 10 minutes. All of it from stored state, so any run (or two at once) can do it.
+ * Returns true when the request ended.
+ */
+export async function pollRestore(deps: RestoreDeps, req: RestoreRequest): Promise<boolean> {
+  const restore = req.restore ?? {};
+  if (!restore.startedAt || restore.stopPolling) return false;
+  const now = deps.now();
+  const elapsed = now.getTime() - Date.parse(restore.startedAt);
+  if (elapsed >= STUCK_AFTER_MS) {
+    await record(
+      deps,
+      req,
+      { restore: { ...restore, stopPolling: true } },
+      { actor: 'bot', action: 'stuck', detail: restore.tableStatus ?? 'CREATING' },
+      'stop-polling',
+    );
+    return false;
+  }
+  const target = await deps.targets(req.environment, sessionUser(req), req.id);
+  const table = await target.describeTable(req.targetTable);
+  if (!table || DEAD_TABLE_STATUSES[table.status]) {
+    const message = table
+      ? `Table ${req.targetTable} ${DEAD_TABLE_STATUSES[table.status]} (status ${table.status}), so the restore cannot finish. Check the table in the console and CloudTrail, then ask for the restore again if needed.`
+      : `Table ${req.targetTable} no longer exists in account ${req.accountId}: it was deleted while it was being restored, or the restore was abandoned by AWS. Check CloudTrail for DeleteTable, then ask for the restore again.`;
+    const code = table ? `Table${table.status}` : 'TableDisappeared';
+    await record(
+      deps,
+      req,
+      { status: 'FAILED', failure: { code, message }, restore: { ...restore, tableStatus: table?.status ?? 'MISSING' } },
+      { actor: 'bot', action: 'failed', detail: message },
+      'fail',
+    );
+    return true;
+  }
+  if (table.status === 'ACTIVE') {
+    await record(
+      deps,
+      req,
+      {
+        status: 'ACTIVE',
+        restore: {
+          ...restore,
+          tableStatus: 'ACTIVE',
+          completedAt: now.toISOString(),
+          ...(table.itemCount !== undefined ? { itemCount: table.itemCount } : {}),
+          ...(table.sizeBytes !== undefined ? { sizeBytes: table.sizeBytes } : {}),
+          ...(table.arn ? { tableArn: table.arn } : {}),
+        },
+      },
+      { actor: 'bot', action: 'active' },
+      'complete',
+    );
+    return true;
+  }
+  const changed = table.status !== restore.tableStatus;
+  const due = now.getTime() - Date.parse(restore.lastProgressAt ?? restore.startedAt) >= PROGRESS_INTERVAL_MS;
+  if (changed || due) {
+    await record(
+      deps,
+      req,
+      { restore: { ...restore, tableStatus: table.status, lastProgressAt: now.toISOString() } },
+      { actor: 'bot', action: 'progress', detail: table.status },
+      'progress',
+    );
+  }
+  return false;
+}
+
+/**
+ * The scheduled sweep (every minute on Lambda, every WATCH_INTERVAL_SECONDS locally): expires
+ * PENDING requests past their deadline, picks up approved requests whose hand-off was lost and
+ * restore starts due for a retry, polls every RESTORING table, and posts whatever Slack has not
+ * been told yet. One failing request never stops the others.
+ */
+export async function sweep(deps: RestoreDeps, notify: (requestId: string) => Promise<void>): Promise<SweepResult> {
+  const result: SweepResult = { expired: 0, started: 0, polled: 0, finished: 0, notified: 0, errors: 0 };
+  const guard = (what: string, fn: (req: RestoreRequest) => Promise<void>) => async (req: RestoreRequest) => {
+    try {
+      await fn(req);
+    } catch (err) {
+      result.errors += 1;
+      deps.log.warn(`watcher: ${what} failed; the next run tries again`, {
+        requestId: req.id,
+        error: err,
+        code: toFailure(err).code,
+      });
+    }
+  };
+  const now = () => deps.now().getTime();
+
+  const pending = (await deps.store.listByStatus('PENDING')).filter((r) => isExpired(r, deps.now()));
+  await eachLimited(
+    pending,
+    guard('expiry', async (req) => {
+      const outcome = await applyDecision(deps, req.id, 'bot', 'expire', (r) => decideExpire(r, deps.now()));
+      if (outcome.ok) result.expired += 1;
+    }),
+  );
+
+  const approved = (await deps.store.listByStatus('APPROVED')).filter(
+    (r) => now() - Date.parse(r.updatedAt) >= LOST_HANDOFF_MS,
+  );
+  await eachLimited(
+    approved,
+    guard('start', async (req) => {
+      const after = await executeRequest(deps, req.id);
+      if (after?.restore?.startedAt) result.started += 1;
+    }),
+  );
+
+  const restoring = await deps.store.listByStatus('RESTORING');
+  await eachLimited(
+    restoring,
+    guard('poll', async (req) => {
+      if (!req.restore?.startedAt) {
+        const due = req.restore?.nextAttemptAt
+          ? Date.parse(req.restore.nextAttemptAt) <= now()
+          : now() - Date.parse(req.updatedAt) >= LOST_HANDOFF_MS;
+        if (!due) return;
+        const after = await attemptStart(deps, req);
+        if (after?.restore?.startedAt) result.started += 1;
+        return;
+      }
+      if (req.restore.stopPolling) return;
+      result.polled += 1;
+      if (await pollRestore(deps, req)) result.finished += 1;
+    }),
+  );
+
+  const outbox = await deps.store.listOutbox();
+  await eachLimited(
+    outbox,
+    guard('notify', async (req) => {
+      await notify(req.id);
+      result.notified += 1;
+    }),
+  );
+  return result;
+}

@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { createApp } from './app.ts';
+import type { AuditSink } from './audit.ts';
+import type { TargetAccountFactory } from './aws/types.ts';
+import { composeDeps } from './compose.ts';
+import { ConfigError, type LocalEnv, LocalEnvSchema, loadConfigFile, parseEnv } from './config.ts';
+import { LocalDispatcher } from './dispatch.ts';
+import { createLogger, type Logger } from './log.ts';
+import { newRequestId } from './restore/ids.ts';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from './store/embedded.ts';
+import { ensureStateTable } from './store/requests.ts';
+import { runJob, runWatcher, type WorkerDeps } from './worker.ts';
+
+/** Table name inside the embedded store. */
+export const LOCAL_STATE_TABLE = 'restore-bot-state';
+
+export interface LocalServer {
+  /** The HTTP port (undefined in Socket Mode). */
+  port: number | undefined;
+  deps: WorkerDeps;
+  dispatcher: LocalDispatcher;
+  /** Runs the watcher once now (the timer does it every WATCH_INTERVAL_SECONDS). */
+  watchOnce(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  now?: () => Date;
+  audit?: AuditSink;
+  targets?: TargetAccountFactory;
+}
+
+/**
+ * `npm start` in one process: Bolt's HTTP receiver on PORT (or Socket Mode with SLACK_APP_TOKEN),
+ * the worker in-process, the watcher on a timer, and the state in DynamoDB's API: the table named
+ * by STATE_TABLE_NAME, or embedded dynalite persisted under DATA_DIR.
+ */
+export async function startLocal(env: LocalEnv, options: StartOptions = {}): Promise<LocalServer> {
+  const log = options.log ?? createLogger(env.LOG_LEVEL);
+  const config = loadConfigFile(env.RESTORE_BOT_CONFIG);
+
+  let embedded: EmbeddedDynamo | undefined;
+  let stateClient: DynamoDBClient;
+  let stateTable: string;
+  if (env.STATE_TABLE_NAME) {
+    stateClient = new DynamoDBClient({});
+    stateTable = env.STATE_TABLE_NAME;
+  } else {
+    embedded = await startEmbeddedDynamo({ path: join(env.DATA_DIR, 'state') });
+    stateClient = embedded.client;
+    stateTable = LOCAL_STATE_TABLE;
+    await ensureStateTable(stateClient, stateTable);
+  }
+
+  const dispatcher = new LocalDispatcher(log);
+  const deps = composeDeps({
+    config,
+    stateClient,
+    stateTable,
+    slackToken: env.SLACK_BOT_TOKEN,
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    dispatcher,
+    log,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.targets ? { targets: options.targets } : {}),
+  });
+  dispatcher.attach((job) => runJob(deps, job));
+
+  const receiver: Receiver = env.SLACK_APP_TOKEN
+    ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN })
+    : new HTTPReceiver({
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        endpoints: '/slack/events',
+        customRoutes: [
+          {
+            path: '/healthz',
+            method: ['GET'],
+            handler: (_req, res) => {
+              res.writeHead(200, { 'content-type': 'text/plain' });
+              res.end('ok');
+            },
+          },
+        ],
+      });
+  const app = createApp({
+    receiver,
+    token: env.SLACK_BOT_TOKEN,
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    deps: { ...deps, newRequestId },
+    logLevel: env.LOG_LEVEL,
+  });
+  const started = (await app.start(env.PORT)) as unknown;
+  const port = env.SLACK_APP_TOKEN ? undefined : ((started as Server).address() as AddressInfo).port;
+
+  let watching: Promise<void> | undefined;
+  const watchOnce = () => {
+    // Runs never overlap in one process; across processes the conditional writes keep them apart.
+    watching ??= runWatcher(deps)
+      .then((result) => {
+        if (result.errors > 0 || result.finished > 0 || result.expired > 0) log.info('watcher run', { ...result });
+      })
+      .catch((error: unknown) => log.error('watcher run failed', { error }))
+      .finally(() => {
+        watching = undefined;
+      });
+    return watching;
+  };
+  const timer = setInterval(watchOnce, env.WATCH_INTERVAL_SECONDS * 1000);
+  timer.unref();
+
+  log.info('dynamodb-restore-bot is running', {
+    mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
+    ...(port !== undefined ? { port, url: `http://127.0.0.1:${port}/slack/events` } : {}),
+    state: embedded ? `embedded dynalite at ${join(env.DATA_DIR, 'state')}` : `table ${stateTable}`,
+    environments: Object.keys(config.environments),
+  });
+
+  return {
+    port,
+    deps,
+    dispatcher,
+    watchOnce,
+    close: async () => {
+      clearInterval(timer);
+      await watching;
+      await app.stop();
+      await dispatcher.idle();
+      await embedded?.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  // A local .env is convenient for the quick start; real environment variables win.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let server: LocalServer;
+  try {
+    const env = parseEnv(LocalEnvSchema, process.env);
+    server = await startLocal(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}

@@ -1,0 +1,56 @@
+import { eventReply } from '../blocks/events.ts';
+import { requestMessage } from '../blocks/request.ts';
+import type { Logger } from '../log.ts';
+import type { RequestStore } from '../store/requests.ts';
+import type { Messenger } from './messenger.ts';
+
+/** How long one run may hold a request's right to post; a crashed run's lease simply runs out. */
+export const NOTIFY_LEASE_MS = 60_000;
+/** Rounds per call: a transition that lands while we post is picked up at once, up to this many times. */
+const MAX_ROUNDS = 3;
+
+export interface NotifierDeps {
+  store: RequestStore;
+  messenger: Messenger;
+  now: () => Date;
+  log: Logger;
+}
+
+/**
+ * Brings Slack up to date with a request: posts the approval message if it is not there yet,
+ * posts each unposted history event as a threaded reply, then redraws the message. Progress is
+ * recorded after every post, so a failed post (rate limit, network) is retried by the next run
+ * from where it stopped; the lease keeps two runs from posting the same update.
+ */
+export async function notifyRequest(deps: NotifierDeps, requestId: string): Promise<void> {
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    const req = await deps.store.claimNotify(requestId, deps.now(), NOTIFY_LEASE_MS);
+    if (!req) return;
+    let seq = req.notifiedSeq;
+    let drained = false;
+    try {
+      let message = req.message;
+      const pending = req.events.filter((e) => e.seq > seq);
+      if (!message) {
+        const ts = await deps.messenger.post(req.channelId, requestMessage(req, deps.now()));
+        message = { channel: req.channelId, ts };
+        // The first event is the request itself: the message we just posted tells it.
+        if (pending[0]?.action === 'requested') seq = pending.shift()!.seq;
+        await deps.store.recordNotified(req.id, seq, message);
+      }
+      for (const event of pending) {
+        if (event.action !== 'requested') {
+          await deps.messenger.post(message.channel, eventReply(req, event, deps.now()), message.ts);
+        }
+        seq = event.seq;
+        await deps.store.recordNotified(req.id, seq);
+      }
+      if (req.message) await deps.messenger.update(message.channel, message.ts, requestMessage(req, deps.now()));
+      drained = true;
+    } finally {
+      await deps.store.releaseNotify(req.id, drained ? seq : -1);
+    }
+    const after = await deps.store.get(requestId);
+    if (!after || after.events.length <= seq) return;
+  }
+}

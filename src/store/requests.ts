@@ -1,0 +1,284 @@
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type RequestStatus, type RestoreRequest, TERMINAL_STATUSES } from '../restore/types.ts';
+
+/** GSI on `status` (sort `createdAt`): the watcher's list of requests in a given state. */
+export const STATUS_INDEX = 'status-index';
+/**
+ * Sparse GSI on `outbox` (sort `createdAt`): requests with history that Slack has not been told
+ * about yet. A failed Slack post leaves the request here so that the next watcher run posts it.
+ */
+export const OUTBOX_INDEX = 'outbox-index';
+/** Ended requests are kept this long for `/restore status` and audit, then DynamoDB's TTL removes them. */
+export const RETENTION_DAYS = 90;
+
+/** Attributes that only the notifier writes; transitions never touch them. */
+const NOTIFY_OWNED = new Set(['message', 'notifiedSeq']);
+const KEY_ONLY = new Set(['id']);
+
+interface StoredItem extends RestoreRequest {
+  pk: string;
+  outbox?: string;
+  ttl?: number;
+  notifyLease?: number;
+}
+
+const keyOf = (id: string) => ({ pk: `REQ#${id}` });
+
+function toRequest(item: Record<string, unknown> | undefined): RestoreRequest | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, outbox: _outbox, ttl: _ttl, notifyLease: _lease, ...request } = item as unknown as StoredItem;
+  return request;
+}
+
+/**
+ * The state table: one item per restore request, written through DynamoDB's API (a real table in
+ * AWS, dynalite for local runs and tests). Every transition is one conditional write on `version`,
+ * so of two writers that read the same version exactly one succeeds.
+ */
+export class RequestStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+  }
+
+  /** Stores a new request; false when a request with that ID already exists. */
+  async create(request: RestoreRequest): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...request, ...keyOf(request.id), ...this.derived(request) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async get(id: string): Promise<RestoreRequest | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keyOf(id), ConsistentRead: true }),
+    );
+    return toRequest(out.Item);
+  }
+
+  /**
+   * Writes `next` over `prev` if the stored version is still `prev.version`: one conditional write.
+   * Returns false when someone else changed the request first; the caller re-reads and decides again.
+   */
+  async update(prev: RestoreRequest, next: RestoreRequest): Promise<boolean> {
+    if (next.version !== prev.version + 1) {
+      throw new Error(`update of ${prev.id} must raise version by one (${prev.version} -> ${next.version})`);
+    }
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, unknown> = { ':expected': prev.version };
+    const sets: string[] = [];
+    const removes: string[] = [];
+    const nextItem: Record<string, unknown> = { ...next, ...this.derived(next) };
+    const prevItem: Record<string, unknown> = { ...prev, ...this.derived(prev) };
+    const keys = new Set([...Object.keys(prevItem), ...Object.keys(nextItem)]);
+    let i = 0;
+    for (const key of keys) {
+      if (NOTIFY_OWNED.has(key) || KEY_ONLY.has(key)) continue;
+      const before = prevItem[key];
+      const after = nextItem[key];
+      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      const name = key === 'version' ? '#version' : `#a${i}`;
+      names[name] = key;
+      if (after === undefined) {
+        removes.push(name);
+      } else {
+        values[`:v${i}`] = after;
+        sets.push(`${name} = :v${i}`);
+      }
+      i += 1;
+    }
+    const expression = [
+      sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+      removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(prev.id),
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /** Every request in a status, oldest first. */
+  async listByStatus(status: RequestStatus): Promise<RestoreRequest[]> {
+    return this.queryIndex(STATUS_INDEX, '#s = :s', { '#s': 'status' }, { ':s': status });
+  }
+
+  /** Requests with history not yet posted to Slack. */
+  async listOutbox(): Promise<RestoreRequest[]> {
+    return this.queryIndex(OUTBOX_INDEX, '#o = :o', { '#o': 'outbox' }, { ':o': '1' });
+  }
+
+  private async queryIndex(
+    index: string,
+    condition: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<RestoreRequest[]> {
+    const ids: string[] = [];
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) ids.push(String(item.pk).slice('REQ#'.length));
+    }
+    // Index reads are eventually consistent; read each item again so decisions use the latest version.
+    const items = await Promise.all(ids.map((id) => this.get(id)));
+    return items.filter((r): r is RestoreRequest => r !== undefined);
+  }
+
+  /**
+   * Takes the right to post a request's pending Slack updates for `leaseMs`. Undefined when
+   * another run holds it: that run posts them, so two watcher runs never post the same update.
+   */
+  async claimNotify(id: string, now: Date, leaseMs: number): Promise<RestoreRequest | undefined> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(id),
+          UpdateExpression: 'SET notifyLease = :until',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(notifyLease) OR notifyLease < :now)',
+          ExpressionAttributeValues: { ':until': now.getTime() + leaseMs, ':now': now.getTime() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRequest(out.Attributes);
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
+  /** Records what has been posted (and where the request's message lives) while holding the lease. */
+  async recordNotified(id: string, notifiedSeq: number, message?: RestoreRequest['message']): Promise<void> {
+    const values: Record<string, unknown> = { ':seq': notifiedSeq };
+    let set = 'SET notifiedSeq = :seq';
+    if (message) {
+      set += ', message = :m';
+      values[':m'] = message;
+    }
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(id),
+        UpdateExpression: set,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  /**
+   * Releases the notify lease and leaves the outbox if every event up to `notifiedSeq` is posted.
+   * A transition that appended an event meanwhile keeps the request in the outbox.
+   */
+  async releaseNotify(id: string, notifiedSeq: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(id),
+          UpdateExpression: 'REMOVE notifyLease, outbox',
+          ConditionExpression: 'size(events) <= :seq',
+          ExpressionAttributeValues: { ':seq': notifiedSeq },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      await this.doc.send(
+        new UpdateCommand({ TableName: this.tableName, Key: keyOf(id), UpdateExpression: 'REMOVE notifyLease' }),
+      );
+    }
+  }
+
+  /** Attributes computed from the request: index keys and TTL. */
+  private derived(request: RestoreRequest): Partial<StoredItem> {
+    const derived: Partial<StoredItem> = {};
+    if (request.events.length > request.notifiedSeq) derived.outbox = '1';
+    if (TERMINAL_STATUSES.has(request.status)) {
+      derived.ttl = Math.floor(Date.parse(request.updatedAt) / 1000) + RETENTION_DAYS * 24 * 3600;
+    }
+    return derived;
+  }
+}
+
+/**
+ * Creates the state table when it does not exist (local runs and tests; in AWS, serverless.yml
+ * owns it). Same key schema and indexes as the deployed table.
+ */
+export async function ensureStateTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const index = (name: string, hash: string) => ({
+    IndexName: name,
+    KeySchema: [
+      { AttributeName: hash, KeyType: 'HASH' as const },
+      { AttributeName: 'createdAt', KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'KEYS_ONLY' as const },
+  });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'status', AttributeType: 'S' },
+          { AttributeName: 'outbox', AttributeType: 'S' },
+          { AttributeName: 'createdAt', AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [index(STATUS_INDEX, 'status'), index(OUTBOX_INDEX, 'outbox')],
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err;
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
+}

@@ -1,0 +1,157 @@
+import type { WebClient } from '@slack/web-api';
+import { AwsOperationError } from './aws/errors.ts';
+import { backupCandidatesMessage, backupDetailMessage, backupsListMessage } from './blocks/backups.ts';
+import { errorMessage } from './blocks/errors.ts';
+import type { SlackMessage } from './blocks/types.ts';
+import { resolveEnvironment } from './config.ts';
+import type { Job, JobOf, ReplyTo } from './jobs.ts';
+import { executeRequest } from './restore/executor.ts';
+import { requesterRefusal } from './restore/policy.ts';
+import { createRequest, type RestoreDeps, resolveBackup } from './restore/service.ts';
+import { sweep } from './restore/watcher.ts';
+import type { Messenger } from './slack/messenger.ts';
+import { notifyRequest } from './slack/notifier.ts';
+import { replyTo } from './slack/reply.ts';
+
+/** Most backups shown in one message: one section each, within Slack's 50 blocks. */
+export const MAX_BACKUPS_PAGE = 40;
+
+export interface WorkerDeps extends RestoreDeps {
+  slack: WebClient;
+  messenger: Messenger;
+}
+
+/** Which environment a job is about, and whether the user may use it there; or the refusal. */
+async function environmentFor(
+  deps: WorkerDeps,
+  job: { env?: string; userId: string; channelId: string },
+): Promise<{ name: string; accountId: string; region: string } | { refusal: string }> {
+  const resolved = resolveEnvironment(deps.config, job.env);
+  if ('error' in resolved) return { refusal: resolved.error };
+  const refusal = await requesterRefusal(resolved.name, resolved.env, job.userId, job.channelId, deps.directory);
+  if (refusal) return { refusal };
+  return { name: resolved.name, accountId: resolved.env.accountId, region: resolved.env.region };
+}
+
+function filterSummary(job: JobOf<'backups.list'>): string {
+  return [
+    job.table ? `table ${job.table}` : 'all tables',
+    `type ${job.backupType}`,
+    job.since ? `since ${job.since.slice(0, 16).replace('T', ' ')} UTC` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+async function listBackups(deps: WorkerDeps, job: JobOf<'backups.list'>): Promise<SlackMessage> {
+  const env = await environmentFor(deps, job);
+  if ('refusal' in env) return errorMessage(env.refusal);
+  const target = await deps.targets(env.name, job.userId);
+  const backups = await target.listBackups({
+    type: job.backupType,
+    ...(job.table ? { tableName: job.table } : {}),
+    ...(job.since ? { since: new Date(job.since) } : {}),
+  });
+  const pageSize = Math.min(job.limit, MAX_BACKUPS_PAGE);
+  const { type: _type, replyTo: _reply, userId: _user, channelId: _channel, ...query } = job;
+  const more = { ...query, offset: job.offset + pageSize };
+  return backupsListMessage({
+    backups,
+    environment: env.name,
+    accountId: env.accountId,
+    region: env.region,
+    filterSummary: filterSummary(job),
+    offset: job.offset,
+    pageSize,
+    now: deps.now(),
+    moreValue: JSON.stringify(more),
+  });
+}
+
+async function describeBackup(deps: WorkerDeps, job: JobOf<'backups.describe'>): Promise<SlackMessage> {
+  const env = await environmentFor(deps, job);
+  if ('refusal' in env) return errorMessage(env.refusal);
+  const target = await deps.targets(env.name, job.userId);
+  const found = await resolveBackup(target, env.name, job.backup);
+  if ('refused' in found) return errorMessage(found.refused);
+  if ('ambiguous' in found) return backupCandidatesMessage(job.backup, found.ambiguous, deps.now());
+  return backupDetailMessage({
+    backup: found.backup,
+    environment: env.name,
+    accountId: env.accountId,
+    region: env.region,
+    now: deps.now(),
+  });
+}
+
+async function requestRestore(deps: WorkerDeps, job: JobOf<'restore.request'>): Promise<SlackMessage> {
+  const outcome = await createRequest(deps, {
+    requestId: job.requestId,
+    userId: job.userId,
+    channelId: job.channelId,
+    backup: job.backup,
+    targetTable: job.targetTable,
+    overrides: job.overrides,
+    ...(job.env ? { env: job.env } : {}),
+    ...(job.reason ? { reason: job.reason } : {}),
+  });
+  switch (outcome.kind) {
+    case 'refused':
+      return errorMessage(outcome.text);
+    case 'ambiguous':
+      return backupCandidatesMessage(outcome.name, outcome.candidates, deps.now());
+    case 'created': {
+      const r = outcome.request;
+      const text = `Request *${r.id}* is posted in <#${r.channelId}>: restore ${r.backup.name} into *${r.targetTable}* (${r.environment}). It needs ${r.requiredApprovals} approval${r.requiredApprovals === 1 ? '' : 's'} from ${outcome.approvers} by ${r.expiresAt.slice(11, 16)} UTC.`;
+      return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+    }
+  }
+}
+
+/** Explains a failure to the user; the technical detail goes to the log. */
+function failureMessage(err: unknown): SlackMessage {
+  if (err instanceof AwsOperationError) return errorMessage(err.userMessage);
+  return errorMessage('Something went wrong on the bot’s side; nothing was changed. The platform team can find the details in the bot’s logs.');
+}
+
+async function answer(
+  deps: WorkerDeps,
+  to: ReplyTo,
+  job: Job,
+  build: () => Promise<SlackMessage>,
+): Promise<void> {
+  let message: SlackMessage;
+  try {
+    message = await build();
+  } catch (err) {
+    deps.log.error('job failed', { job: job.type, error: err });
+    message = failureMessage(err);
+  }
+  await replyTo(deps.slack, to, message);
+}
+
+/**
+ * Runs one job handed over by a listener or the watcher. Jobs are safe to run twice (Lambda
+ * retries a failed asynchronous invoke): requests are created under an ID chosen before the
+ * hand-off, and every transition is conditional.
+ */
+export async function runJob(deps: WorkerDeps, job: Job): Promise<void> {
+  switch (job.type) {
+    case 'backups.list':
+      return answer(deps, job.replyTo, job, () => listBackups(deps, job));
+    case 'backups.describe':
+      return answer(deps, job.replyTo, job, () => describeBackup(deps, job));
+    case 'restore.request':
+      return answer(deps, job.replyTo, job, () => requestRestore(deps, job));
+    case 'request.notify':
+      return notifyRequest(deps, job.requestId);
+    case 'request.execute':
+      await executeRequest(deps, job.requestId);
+      return;
+  }
+}
+
+/** One watcher run over the stored requests. */
+export function runWatcher(deps: WorkerDeps) {
+  return sweep(deps, (id) => notifyRequest(deps, id));
+}
