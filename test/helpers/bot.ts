@@ -1,0 +1,170 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { resetSharedClients } from '../../src/aws/clients.ts';
+import { LocalEnvSchema } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { type LocalServer, startLocal } from '../../src/server.ts';
+import { type FakeAws, startFakeAws } from '../fixtures/fake-aws.ts';
+import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
+import {
+  blockActionBody,
+  postToLocal,
+  signSlackBody,
+  slashCommandBody,
+  viewSubmissionBody,
+} from '../fixtures/slack-requests.ts';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const BOT_TOKEN = 'xoxb-test-token';
+export const REQUESTER = 'U0REQUESTER';
+export const APPROVER = 'U0APPROVER';
+export const APPROVER2 = 'U0APPROVER2';
+export const ONCALL = 'U0ONCALL';
+export const STRANGER = 'U0STRANGER';
+export const CHANNEL = 'C0INCIDENTS';
+
+/** The config the integration tests run with: prod needs 1 approval, two-person needs 2. */
+export function testConfig(accountId = '123456789012') {
+  const env = (requiredApprovals: number) => ({
+    accountId,
+    region: 'us-east-1',
+    roleArn: `arn:aws:iam::${accountId}:role/dynamodb-restore-bot`,
+    externalId: 'test-external-id',
+    requiredApprovals,
+    approvers: { users: [APPROVER, APPROVER2], userGroups: ['S0ONCALL'] },
+    requesters: { users: [REQUESTER, APPROVER, APPROVER2], userGroups: ['S0ONCALL'] },
+    channels: [CHANNEL],
+  });
+  return {
+    approvalTimeoutMinutes: 30,
+    defaultEnvironment: 'prod',
+    environments: { prod: env(1), 'two-person': env(2) },
+  };
+}
+
+/** A clock the test moves by hand. */
+export function manualClock(start = new Date()) {
+  let t = start.getTime();
+  return {
+    now: () => new Date(t),
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
+}
+
+export interface BotOptions {
+  now?: () => Date;
+  dataDir?: string;
+  fake?: FakeAws;
+  slack?: SlackApiStand;
+}
+
+/**
+ * The whole bot as `npm start` runs it (HTTP receiver, in-process worker, dynalite state) with
+ * AWS and Slack replaced by loopback stand-ins, driven through signed HTTP requests.
+ */
+export async function startBot(options: BotOptions = {}) {
+  const fake = options.fake ?? (await startFakeAws());
+  const slack = options.slack ?? (await startSlackApi());
+  slack.userGroups = { S0ONCALL: [ONCALL] };
+  fake.externalIds.set('arn:aws:iam::123456789012:role/dynamodb-restore-bot', 'test-external-id');
+  const dir = mkdtempSync(join(tmpdir(), 'restore-bot-'));
+  const configPath = join(dir, 'config.yml');
+  writeFileSync(configPath, stringify(testConfig()));
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: fake.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDBOTTEST',
+    AWS_SECRET_ACCESS_KEY: 'bot-secret',
+  });
+  resetSharedClients();
+  const audit: Record<string, unknown>[] = [];
+  const env = LocalEnvSchema.parse({
+    PORT: '0',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: `${slack.url}/api/`,
+    RESTORE_BOT_CONFIG: configPath,
+    DATA_DIR: options.dataDir ?? join(dir, 'data'),
+    WATCH_INTERVAL_SECONDS: '3600',
+    LOG_LEVEL: 'error',
+  });
+  const server: LocalServer = await startLocal(env, {
+    log: createLogger('error'),
+    audit: (line) => audit.push(JSON.parse(line)),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const url = `http://127.0.0.1:${server.port}/slack/events`;
+  let n = 0;
+
+  const post = async (body: string) => {
+    const res = await postToLocal(url, body, signSlackBody(SIGNING_SECRET, body));
+    await server.dispatcher.idle();
+    return res;
+  };
+
+  return {
+    fake,
+    slack,
+    server,
+    url,
+    audit,
+    /** Sends a signed slash command; returns the HTTP answer and the response_url id. */
+    async command(command: '/backups' | '/restore', text: string, userId = REQUESTER, channelId = CHANNEL) {
+      n += 1;
+      const responseId = `cmd-${n}`;
+      const res = await post(
+        slashCommandBody({ command, text, userId, channelId, responseUrl: slack.responseUrl(responseId) }),
+      );
+      const ack = res.body ? (JSON.parse(res.body) as { text?: string; blocks?: unknown[] }) : {};
+      return { status: res.status, ack, responses: () => slack.responsesTo(responseId).map((r) => r.body) };
+    },
+    /** Clicks a button of a posted message. */
+    async click(actionId: string, value: string, userId: string, messageTs = '1700000000.000100') {
+      n += 1;
+      const responseId = `click-${n}`;
+      const res = await post(
+        blockActionBody({
+          actionId,
+          value,
+          userId,
+          channelId: CHANNEL,
+          messageTs,
+          responseUrl: slack.responseUrl(responseId),
+        }),
+      );
+      return { status: res.status, responses: () => slack.responsesTo(responseId).map((r) => r.body) };
+    },
+    async submit(callbackId: string, values: Record<string, unknown>, userId: string, privateMetadata: string) {
+      const res = await post(
+        viewSubmissionBody({ callbackId, values: values as never, userId, privateMetadata }),
+      );
+      return { status: res.status, body: res.body ? JSON.parse(res.body) : undefined };
+    },
+    /** Runs the watcher once and waits for everything it handed off. */
+    async watch() {
+      await server.watchOnce();
+      await server.dispatcher.idle();
+    },
+    async stop() {
+      await server.close();
+    },
+    async close() {
+      await server.close();
+      if (!options.fake) await fake.close();
+      if (!options.slack) await slack.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Bot = Awaited<ReturnType<typeof startBot>>;
+
+/** Text of every block of a Slack message, joined, for assertions on what people read. */
+export function messageText(message: { text?: unknown; blocks?: unknown } | undefined): string {
+  if (!message) return '';
+  return `${String(message.text ?? '')}\n${JSON.stringify(message.blocks ?? [])}`;
+}
