@@ -12,7 +12,12 @@ export interface CreateAppOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
-const BOLT_LEVELS = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR };
+const BOLT_LEVELS = {
+  debug: LogLevel.DEBUG,
+  info: LogLevel.INFO,
+  warn: LogLevel.WARN,
+  error: LogLevel.ERROR,
+};
 
 /** The Bolt app with every listener; one factory for the Lambda handler and the local process. */
 export function createApp(o: CreateAppOptions): App {
@@ -24,7 +29,7 @@ export function createApp(o: CreateAppOptions): App {
   });
   registerListeners(app, o.deps);
   app.error(async (error) => {
-    o.deps.log.error('unhandled error in a Slack listener', { error });
+    o.deps.log.error('unhandled error in a Slack listener', { error, stack: (error as Error).stack });
   });
   return app;
 }

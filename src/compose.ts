@@ -7,10 +7,10 @@ import type { TargetAccountFactory } from './aws/types.ts';
 import type { BotConfig } from './config.ts';
 import type { Dispatcher } from './jobs.ts';
 import type { Logger } from './log.ts';
-import { RequestStore } from './store/requests.ts';
 import { createWebClient } from './slack/client.ts';
 import { SlackDirectory } from './slack/directory.ts';
 import { SlackMessenger } from './slack/messenger.ts';
+import { RequestStore } from './store/requests.ts';
 import type { WorkerDeps } from './worker.ts';
 
 export interface ComposeOptions {
@@ -39,7 +39,11 @@ export function composeDeps(o: ComposeOptions): WorkerDeps {
     o.targets ??
     createTargetAccountFactory({
       config: o.config,
-      sessions: new RoleSessions({ sts: createStsClient(process.env.AWS_REGION ?? fallbackRegion), config: o.config, now }),
+      sessions: new RoleSessions({
+        sts: createStsClient(process.env.AWS_REGION ?? fallbackRegion),
+        config: o.config,
+        now,
+      }),
       now,
     });
   return {

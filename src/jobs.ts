@@ -13,7 +13,10 @@ const OverridesSchema = z
   .object({
     billingMode: z.enum(['PAY_PER_REQUEST', 'PROVISIONED']).optional(),
     provisionedThroughput: z
-      .object({ readCapacityUnits: z.number().int().positive(), writeCapacityUnits: z.number().int().positive() })
+      .object({
+        readCapacityUnits: z.number().int().positive(),
+        writeCapacityUnits: z.number().int().positive(),
+      })
       .optional(),
     sse: z
       .object({
@@ -42,7 +45,12 @@ export const JobSchema = z.discriminatedUnion('type', [
     limit: z.number().int().positive(),
     offset: z.number().int().min(0).default(0),
   }),
-  z.object({ type: z.literal('backups.describe'), ...Actor, env: z.string().optional(), backup: z.string().min(1) }),
+  z.object({
+    type: z.literal('backups.describe'),
+    ...Actor,
+    env: z.string().optional(),
+    backup: z.string().min(1),
+  }),
   z.object({
     type: z.literal('restore.request'),
     ...Actor,

@@ -27,5 +27,8 @@ export async function readSecrets<K extends string>(
   if (missing.length > 0) {
     throw new SecretsError(`SSM parameters missing or empty: ${missing.join(', ')} (see README, "Deploy").`);
   }
-  return Object.fromEntries(Object.entries<string>(names).map(([k, n]) => [k, byName.get(n)!])) as Record<K, string>;
+  return Object.fromEntries(Object.entries<string>(names).map(([k, n]) => [k, byName.get(n)!])) as Record<
+    K,
+    string
+  >;
 }

@@ -79,6 +79,9 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
     : new HTTPReceiver({
         signingSecret: env.SLACK_SIGNING_SECRET,
         endpoints: '/slack/events',
+        // Answer Slack only when the listener is done, exactly as AwsLambdaReceiver does, so the
+        // local process shows the same acknowledgement timing (and the same bugs) as Lambda.
+        processBeforeResponse: true,
         customRoutes: [
           {
             path: '/healthz',
@@ -105,7 +108,8 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
     // Runs never overlap in one process; across processes the conditional writes keep them apart.
     watching ??= runWatcher(deps)
       .then((result) => {
-        if (result.errors > 0 || result.finished > 0 || result.expired > 0) log.info('watcher run', { ...result });
+        if (result.errors > 0 || result.finished > 0 || result.expired > 0)
+          log.info('watcher run', { ...result });
       })
       .catch((error: unknown) => log.error('watcher run failed', { error }))
       .finally(() => {

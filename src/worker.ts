@@ -28,7 +28,13 @@ async function environmentFor(
 ): Promise<{ name: string; accountId: string; region: string } | { refusal: string }> {
   const resolved = resolveEnvironment(deps.config, job.env);
   if ('error' in resolved) return { refusal: resolved.error };
-  const refusal = await requesterRefusal(resolved.name, resolved.env, job.userId, job.channelId, deps.directory);
+  const refusal = await requesterRefusal(
+    resolved.name,
+    resolved.env,
+    job.userId,
+    job.channelId,
+    deps.directory,
+  );
   if (refusal) return { refusal };
   return { name: resolved.name, accountId: resolved.env.accountId, region: resolved.env.region };
 }
@@ -111,7 +117,9 @@ async function requestRestore(deps: WorkerDeps, job: JobOf<'restore.request'>): 
 /** Explains a failure to the user; the technical detail goes to the log. */
 function failureMessage(err: unknown): SlackMessage {
   if (err instanceof AwsOperationError) return errorMessage(err.userMessage);
-  return errorMessage('Something went wrong on the bot’s side; nothing was changed. The platform team can find the details in the bot’s logs.');
+  return errorMessage(
+    'Something went wrong on the bot’s side; nothing was changed. The platform team can find the details in the bot’s logs.',
+  );
 }
 
 async function answer(

@@ -251,7 +251,8 @@ export function parseRestoreFields(fields: RestoreFields): RestoreRequestCommand
       throw err;
     }
   };
-  const { backup, targetTable, environment, reason, billingMode, readCapacity, writeCapacity, dropIndexes } = fields;
+  const { backup, targetTable, environment, reason, billingMode, readCapacity, writeCapacity, dropIndexes } =
+    fields;
   if (!backup) fail('Give the backup ARN or name.', 'backup', MODAL_USAGE);
   if (!targetTable) fail('Give the name of the new table.', 'targetTable', MODAL_USAGE);
   const flags = new Map<string, string>();

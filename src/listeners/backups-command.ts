@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { backupsHelpMessage } from '../blocks/help.ts';
 import { errorMessage } from '../blocks/errors.ts';
+import { backupsHelpMessage } from '../blocks/help.ts';
 import { parseBackupsCommand } from '../commands/backups.ts';
 import { CommandError } from '../commands/types.ts';
 import { resolveEnvironment } from '../config.ts';
@@ -31,7 +31,13 @@ export function backupsCommand(deps: ListenerDeps) {
       await ack(ephemeral(errorMessage(resolved.error)));
       return;
     }
-    const refusal = await requesterRefusal(resolved.name, resolved.env, command.user_id, command.channel_id, deps.directory);
+    const refusal = await requesterRefusal(
+      resolved.name,
+      resolved.env,
+      command.user_id,
+      command.channel_id,
+      deps.directory,
+    );
     if (refusal) {
       await ack(ephemeral(errorMessage(refusal)));
       return;
@@ -44,7 +50,9 @@ export function backupsCommand(deps: ListenerDeps) {
     };
     const where = `*${resolved.name}* (account ${resolved.env.accountId}, ${resolved.env.region})`;
     const what =
-      parsed.kind === 'describe' ? `backup ${parsed.backup}` : `backups${parsed.table ? ` of ${parsed.table}` : ''}`;
+      parsed.kind === 'describe'
+        ? `backup ${parsed.backup}`
+        : `backups${parsed.table ? ` of ${parsed.table}` : ''}`;
     await ack(ephemeral(textMessage(`:hourglass_flowing_sand: Looking up ${what} in ${where}…`)));
     const failed = await handOff(
       deps,

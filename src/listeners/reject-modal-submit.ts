@@ -17,7 +17,10 @@ export function rejectModalSubmit(deps: ListenerDeps) {
     if (outcome.ok) {
       await ack();
     } else {
-      await ack({ response_action: 'errors', errors: { [REJECT_REASON_BLOCK]: outcome.message.slice(0, 150) } });
+      await ack({
+        response_action: 'errors',
+        errors: { [REJECT_REASON_BLOCK]: outcome.message.slice(0, 150) },
+      });
     }
   };
 }

@@ -61,7 +61,9 @@ export function restoreCommand(deps: ListenerDeps) {
         const outcome = await cancelRequest(deps, parsed.requestId, command.user_id);
         await ack(
           ephemeral(
-            outcome.ok ? textMessage(`Request *${parsed.requestId}* is cancelled.`) : errorMessage(outcome.message),
+            outcome.ok
+              ? textMessage(`Request *${parsed.requestId}* is cancelled.`)
+              : errorMessage(outcome.message),
           ),
         );
         return;
@@ -73,7 +75,13 @@ export function restoreCommand(deps: ListenerDeps) {
           return;
         }
         const { name, env } = resolved;
-        const refusal = await requesterRefusal(name, env, command.user_id, command.channel_id, deps.directory);
+        const refusal = await requesterRefusal(
+          name,
+          env,
+          command.user_id,
+          command.channel_id,
+          deps.directory,
+        );
         if (refusal) {
           await ack(ephemeral(errorMessage(refusal)));
           return;

@@ -32,7 +32,9 @@ export function restoreModalSubmit(deps: ListenerDeps) {
       parsed = parseRestoreFields(fields);
     } catch (err) {
       if (!(err instanceof CommandError)) throw err;
-      const field = (err.part in RESTORE_MODAL_INPUTS ? err.part : 'backup') as keyof typeof RESTORE_MODAL_INPUTS;
+      const field = (
+        err.part in RESTORE_MODAL_INPUTS ? err.part : 'backup'
+      ) as keyof typeof RESTORE_MODAL_INPUTS;
       await fail(field, err.message);
       return;
     }
@@ -41,7 +43,13 @@ export function restoreModalSubmit(deps: ListenerDeps) {
       await fail('environment', resolved.error);
       return;
     }
-    const refusal = await requesterRefusal(resolved.name, resolved.env, body.user.id, channelId, deps.directory);
+    const refusal = await requesterRefusal(
+      resolved.name,
+      resolved.env,
+      body.user.id,
+      channelId,
+      deps.directory,
+    );
     if (refusal) {
       await fail('environment', refusal);
       return;

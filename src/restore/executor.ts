@@ -56,9 +56,12 @@ async function write(
  * Runs an approved request: one conditional APPROVED → RESTORING write (so a duplicate hand-off
  * or a racing watcher starts nothing), then the restore call. Returns the request as stored.
  */
-export async function executeRequest(deps: RestoreDeps, requestId: string): Promise<RestoreRequest | undefined> {
+export async function executeRequest(
+  deps: RestoreDeps,
+  requestId: string,
+): Promise<RestoreRequest | undefined> {
   const req = await deps.store.get(requestId);
-  if (!req || req.status !== 'APPROVED') return req;
+  if (req?.status !== 'APPROVED') return req;
   const restoring = transition(req, { status: 'RESTORING', restore: { attempts: 0 } }, undefined, deps.now());
   if (!(await deps.store.update(req, restoring))) return deps.store.get(requestId);
   auditTransition(deps.audit, req, restoring, sessionUser(req), 'start');
@@ -70,7 +73,10 @@ export async function executeRequest(deps: RestoreDeps, requestId: string): Prom
  * once more that the target table does not exist. Retryable AWS errors schedule another attempt
  * (the watcher makes it); anything else ends the request as FAILED with the reason.
  */
-export async function attemptStart(deps: RestoreDeps, req: RestoreRequest): Promise<RestoreRequest | undefined> {
+export async function attemptStart(
+  deps: RestoreDeps,
+  req: RestoreRequest,
+): Promise<RestoreRequest | undefined> {
   const attempts = (req.restore?.attempts ?? 0) + 1;
   let changes: Partial<RestoreRequest>;
   let event: EventInput;

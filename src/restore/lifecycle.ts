@@ -96,7 +96,10 @@ export function decideApproval(req: RestoreRequest, userId: string, approver: bo
     };
   }
   if (!approver) {
-    return { ok: false, reason: `Only approvers of environment *${req.environment}* can approve restore ${req.id}.` };
+    return {
+      ok: false,
+      reason: `Only approvers of environment *${req.environment}* can approve restore ${req.id}.`,
+    };
   }
   if (req.approvals.some((a) => a.userId === userId)) {
     const missing = req.requiredApprovals - req.approvals.length;
@@ -132,7 +135,10 @@ export function decideReject(
     return { ok: false, reason: `You asked for restore ${req.id}; use Cancel to withdraw it.` };
   }
   if (!approver) {
-    return { ok: false, reason: `Only approvers of environment *${req.environment}* can reject restore ${req.id}.` };
+    return {
+      ok: false,
+      reason: `Only approvers of environment *${req.environment}* can reject restore ${req.id}.`,
+    };
   }
   const text = reason?.trim() ? reason.trim().slice(0, 500) : undefined;
   return {
@@ -150,11 +156,19 @@ export function decideReject(
 export function decideCancel(req: RestoreRequest, userId: string, now: Date): Decision {
   if (req.status !== 'PENDING') return { ok: false, reason: notPending(req) };
   if (userId !== req.requesterId) {
-    return { ok: false, reason: `Only <@${req.requesterId}>, who asked for restore ${req.id}, can cancel it.` };
+    return {
+      ok: false,
+      reason: `Only <@${req.requesterId}>, who asked for restore ${req.id}, can cancel it.`,
+    };
   }
   return {
     ok: true,
-    next: transition(req, { status: 'CANCELLED', decidedBy: userId }, { actor: userId, action: 'cancelled' }, now),
+    next: transition(
+      req,
+      { status: 'CANCELLED', decidedBy: userId },
+      { actor: userId, action: 'cancelled' },
+      now,
+    ),
   };
 }
 

@@ -46,7 +46,8 @@ export async function requesterRefusal(
 
 /** Plain description of who can approve, for messages ("<@U1>, <!subteam^S1>"). */
 export function describeApprovers(env: EnvironmentConfig): string {
-  return [...env.approvers.users.map((u) => `<@${u}>`), ...env.approvers.userGroups.map((g) => `<!subteam^${g}>`)].join(
-    ', ',
-  );
+  return [
+    ...env.approvers.users.map((u) => `<@${u}>`),
+    ...env.approvers.userGroups.map((g) => `<!subteam^${g}>`),
+  ].join(', ');
 }

@@ -53,7 +53,10 @@ export async function applyDecision(
       return { ok: true, request: decision.next, previous: current };
     }
   }
-  return { ok: false, message: `Request ${requestId} is changing right now; look at its message and try again.` };
+  return {
+    ok: false,
+    message: `Request ${requestId} is changing right now; look at its message and try again.`,
+  };
 }
 
 function environmentOf(deps: RestoreDeps, req: RestoreRequest): EnvironmentConfig | undefined {
@@ -71,7 +74,9 @@ async function afterTransition(deps: RestoreDeps, outcome: ActionOutcome): Promi
 
 /** Expires the request if it is past its deadline (a late click is how users often find out). */
 async function expireIfDue(deps: RestoreDeps, requestId: string): Promise<void> {
-  const outcome = await applyDecision(deps, requestId, 'bot', 'expire', (req) => decideExpire(req, deps.now()));
+  const outcome = await applyDecision(deps, requestId, 'bot', 'expire', (req) =>
+    decideExpire(req, deps.now()),
+  );
   await afterTransition(deps, outcome);
 }
 
@@ -82,7 +87,11 @@ async function approverStatus(deps: RestoreDeps, requestId: string, userId: stri
 }
 
 /** An approval click. */
-export async function approveRequest(deps: RestoreDeps, requestId: string, userId: string): Promise<ActionOutcome> {
+export async function approveRequest(
+  deps: RestoreDeps,
+  requestId: string,
+  userId: string,
+): Promise<ActionOutcome> {
   const approver = await approverStatus(deps, requestId, userId);
   const outcome = await applyDecision(deps, requestId, userId, 'approve', (req) =>
     decideApproval(req, userId, approver, deps.now()),
@@ -107,7 +116,11 @@ export async function rejectRequest(
 }
 
 /** The requester withdraws their request. */
-export async function cancelRequest(deps: RestoreDeps, requestId: string, userId: string): Promise<ActionOutcome> {
+export async function cancelRequest(
+  deps: RestoreDeps,
+  requestId: string,
+  userId: string,
+): Promise<ActionOutcome> {
   const outcome = await applyDecision(deps, requestId, userId, 'cancel', (req) =>
     decideCancel(req, userId, deps.now()),
   );
@@ -118,7 +131,10 @@ export async function cancelRequest(deps: RestoreDeps, requestId: string, userId
 async function settle(deps: RestoreDeps, requestId: string, outcome: ActionOutcome): Promise<void> {
   if (outcome.ok) {
     await afterTransition(deps, outcome);
-  } else if (outcome.request?.status === 'PENDING' && Date.parse(outcome.request.expiresAt) <= deps.now().getTime()) {
+  } else if (
+    outcome.request?.status === 'PENDING' &&
+    Date.parse(outcome.request.expiresAt) <= deps.now().getTime()
+  ) {
     await expireIfDue(deps, requestId);
   }
 }

@@ -83,7 +83,11 @@ export async function pollRestore(deps: RestoreDeps, req: RestoreRequest): Promi
     await record(
       deps,
       req,
-      { status: 'FAILED', failure: { code, message }, restore: { ...restore, tableStatus: table?.status ?? 'MISSING' } },
+      {
+        status: 'FAILED',
+        failure: { code, message },
+        restore: { ...restore, tableStatus: table?.status ?? 'MISSING' },
+      },
       { actor: 'bot', action: 'failed', detail: message },
       'fail',
     );
@@ -129,7 +133,10 @@ export async function pollRestore(deps: RestoreDeps, req: RestoreRequest): Promi
  * restore starts due for a retry, polls every RESTORING table, and posts whatever Slack has not
  * been told yet. One failing request never stops the others.
  */
-export async function sweep(deps: RestoreDeps, notify: (requestId: string) => Promise<void>): Promise<SweepResult> {
+export async function sweep(
+  deps: RestoreDeps,
+  notify: (requestId: string) => Promise<void>,
+): Promise<SweepResult> {
   const result: SweepResult = { expired: 0, started: 0, polled: 0, finished: 0, notified: 0, errors: 0 };
   const guard = (what: string, fn: (req: RestoreRequest) => Promise<void>) => async (req: RestoreRequest) => {
     try {

@@ -45,7 +45,8 @@ export async function notifyRequest(deps: NotifierDeps, requestId: string): Prom
         seq = event.seq;
         await deps.store.recordNotified(req.id, seq);
       }
-      if (req.message) await deps.messenger.update(message.channel, message.ts, requestMessage(req, deps.now()));
+      if (req.message)
+        await deps.messenger.update(message.channel, message.ts, requestMessage(req, deps.now()));
       drained = true;
     } finally {
       await deps.store.releaseNotify(req.id, drained ? seq : -1);

@@ -22,5 +22,10 @@ export async function replyTo(client: WebClient, to: ReplyTo, message: SlackMess
     if (!res.ok) throw new ResponseUrlError(`response_url answered ${res.status}: ${await res.text()}`);
     return;
   }
-  await client.chat.postEphemeral({ channel: to.channelId, user: to.userId, text: message.text, blocks: message.blocks });
+  await client.chat.postEphemeral({
+    channel: to.channelId,
+    user: to.userId,
+    text: message.text,
+    blocks: message.blocks,
+  });
 }

@@ -14,7 +14,9 @@ export interface EmbeddedDynamo {
  * Starts dynalite on loopback: DynamoDB's API backed by LevelDB under `path` (in memory when
  * omitted). Local runs and tests use the same store code as AWS does.
  */
-export async function startEmbeddedDynamo(options: { path?: string; port?: number } = {}): Promise<EmbeddedDynamo> {
+export async function startEmbeddedDynamo(
+  options: { path?: string; port?: number } = {},
+): Promise<EmbeddedDynamo> {
   if (options.path) mkdirSync(options.path, { recursive: true });
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {

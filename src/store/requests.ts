@@ -39,7 +39,13 @@ const keyOf = (id: string) => ({ pk: `REQ#${id}` });
 
 function toRequest(item: Record<string, unknown> | undefined): RestoreRequest | undefined {
   if (!item) return undefined;
-  const { pk: _pk, outbox: _outbox, ttl: _ttl, notifyLease: _lease, ...request } = item as unknown as StoredItem;
+  const {
+    pk: _pk,
+    outbox: _outbox,
+    ttl: _ttl,
+    notifyLease: _lease,
+    ...request
+  } = item as unknown as StoredItem;
   return request;
 }
 
@@ -185,7 +191,8 @@ export class RequestStore {
           TableName: this.tableName,
           Key: keyOf(id),
           UpdateExpression: 'SET notifyLease = :until',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(notifyLease) OR notifyLease < :now)',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(notifyLease) OR notifyLease < :now)',
           ExpressionAttributeValues: { ':until': now.getTime() + leaseMs, ':now': now.getTime() },
           ReturnValues: 'ALL_NEW',
         }),
@@ -233,7 +240,11 @@ export class RequestStore {
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
       await this.doc.send(
-        new UpdateCommand({ TableName: this.tableName, Key: keyOf(id), UpdateExpression: 'REMOVE notifyLease' }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(id),
+          UpdateExpression: 'REMOVE notifyLease',
+        }),
       );
     }
   }

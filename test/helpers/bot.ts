@@ -25,6 +25,9 @@ export const ONCALL = 'U0ONCALL';
 export const STRANGER = 'U0STRANGER';
 export const CHANNEL = 'C0INCIDENTS';
 
+/** response_url ids stay unique across bots sharing one Slack stand-in. */
+let n = 0;
+
 /** The config the integration tests run with: prod needs 1 approval, two-person needs 2. */
 export function testConfig(accountId = '123456789012') {
   const env = (requiredApprovals: number) => ({
@@ -98,7 +101,6 @@ export async function startBot(options: BotOptions = {}) {
     ...(options.now ? { now: options.now } : {}),
   });
   const url = `http://127.0.0.1:${server.port}/slack/events`;
-  let n = 0;
 
   const post = async (body: string) => {
     const res = await postToLocal(url, body, signSlackBody(SIGNING_SECRET, body));
@@ -138,7 +140,12 @@ export async function startBot(options: BotOptions = {}) {
       );
       return { status: res.status, responses: () => slack.responsesTo(responseId).map((r) => r.body) };
     },
-    async submit(callbackId: string, values: Record<string, unknown>, userId: string, privateMetadata: string) {
+    async submit(
+      callbackId: string,
+      values: Record<string, unknown>,
+      userId: string,
+      privateMetadata: string,
+    ) {
       const res = await post(
         viewSubmissionBody({ callbackId, values: values as never, userId, privateMetadata }),
       );

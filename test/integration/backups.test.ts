@@ -46,7 +46,9 @@ describe('/backups through npm start', () => {
     const text = messageText(answer);
     expect(text).toContain('MusicCollectionBackup-0');
     expect(text).not.toContain('MusicCollectionBackup-2');
-    const button = JSON.stringify(answer?.blocks).match(/"action_id":"backups_more"[^}]*"value":"((?:[^"\\]|\\.)*)"/);
+    const button = JSON.stringify(answer?.blocks).match(
+      /"action_id":"backups_more"[^}]*"value":"((?:[^"\\]|\\.)*)"/,
+    );
     const value = button ? JSON.parse(`"${button[1]}"`) : undefined;
     expect(value).toBeDefined();
     const next = await bot.click('backups_more', value, REQUESTER);

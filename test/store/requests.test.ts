@@ -8,7 +8,10 @@ const NOW = new Date('2026-11-24T10:05:00.000Z');
 let ctx: Awaited<ReturnType<typeof startTestStore>>;
 let store: RequestStore;
 let n = 0;
-const freshId = () => `R-TEST${String((n += 1)).padStart(2, '0')}`;
+const freshId = () => {
+  n += 1;
+  return `R-TEST${String(n).padStart(2, '0')}`;
+};
 
 beforeAll(async () => {
   ctx = await startTestStore();
@@ -127,7 +130,12 @@ describe('RequestStore', () => {
     const req = pendingRequest({ id: freshId() });
     await store.create(req);
     await store.recordNotified(req.id, 1, { channel: 'C0INCIDENTS', ts: '1.000200' });
-    const next = transition(req, { status: 'CANCELLED' }, { actor: req.requesterId, action: 'cancelled' }, NOW);
+    const next = transition(
+      req,
+      { status: 'CANCELLED' },
+      { actor: req.requesterId, action: 'cancelled' },
+      NOW,
+    );
     expect(await store.update(req, next)).toBe(true);
     const stored = await store.get(req.id);
     expect(stored?.notifiedSeq).toBe(1);

@@ -1,0 +1,273 @@
+import type { types } from '@slack/bolt';
+import type { RequestEvent, RestoreRequest } from '../restore/types.ts';
+import {
+  consoleTableUrl,
+  durationBetween,
+  escapeMrkdwn,
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatUtc,
+  formatWhen,
+  who,
+} from './format.ts';
+import { clip, code, context, fields, message, plural, section } from './kit.ts';
+import { overridesSummary, STATUS_EMOJI } from './request.ts';
+import type { SlackMessage } from './types.ts';
+
+/**
+ * What a restore from backup does not carry over to the new table (AWS: "Restoring a DynamoDB
+ * table from a backup"). The completion reply lists every item, so nobody assumes the restored
+ * table is a drop-in copy.
+ */
+export const NOT_RESTORED_SETTINGS = [
+  'auto scaling policies',
+  'IAM policies',
+  'CloudWatch alarms',
+  'tags',
+  'DynamoDB Streams settings',
+  'TTL settings',
+  'point-in-time recovery',
+] as const;
+
+export interface FailureExplanation {
+  /** What the error means, in a sentence. */
+  meaning: string;
+  /** What to do next. */
+  todo: string;
+}
+
+const ACCESS_DENIED: FailureExplanation = {
+  meaning: "The bot's IAM role in this account is not allowed to do this restore.",
+  todo: 'Ask whoever owns the role to check its policy: a restore needs `dynamodb:RestoreTableFromBackup` plus write access to the new table (`PutItem`, `UpdateItem`, `DeleteItem`, `GetItem`, `Query`, `Scan`, `BatchWriteItem`), and use of the KMS key if the table has a customer managed key. Then request again.',
+};
+
+const EXPLANATIONS: Readonly<Record<string, FailureExplanation>> = {
+  TableAlreadyExistsException: {
+    meaning: 'A table with the target name already exists in this account and region.',
+    todo: 'Pick another target name (or make sure the existing table is a leftover before deleting it), then request again.',
+  },
+  TableInUseException: {
+    meaning: 'A table with the target name is being created or deleted right now.',
+    todo: 'Pick another target name, or wait until that operation finishes, then request again.',
+  },
+  BackupNotFoundException: {
+    meaning: 'The backup no longer exists: it was deleted, or it was a SYSTEM backup that expired.',
+    todo: 'Find another backup with `/backups TABLE` and request again.',
+  },
+  BackupInUseException: {
+    meaning: 'Another operation (a restore or a deletion) is using this backup right now.',
+    todo: 'Wait a few minutes and request the restore again.',
+  },
+  LimitExceededException: {
+    meaning:
+      'The account hit a DynamoDB limit: too many table operations at once (creates, restores, index builds), or too many tables.',
+    todo: 'Wait for other table operations to finish (or ask for a quota increase), then request again.',
+  },
+  ValidationException: {
+    meaning:
+      'AWS rejected the restore parameters, most often an override: capacity units, billing mode, KMS key or an index name.',
+    todo: 'Check the overrides against the error above, fix them and request again.',
+  },
+  AccessDeniedException: ACCESS_DENIED,
+  AccessDenied: ACCESS_DENIED,
+  UnauthorizedOperation: ACCESS_DENIED,
+  ExpiredTokenException: {
+    meaning: "The bot's session in the target account expired before the call was made.",
+    todo: 'Request the restore again; the bot opens a new session.',
+  },
+  InternalServerError: {
+    meaning: 'AWS had an internal error.',
+    todo: 'Request the restore again. If it keeps failing, check the AWS Health Dashboard for DynamoDB in this region.',
+  },
+  RestoreStuck: {
+    meaning: 'The table stayed in CREATING far longer than expected.',
+    todo: 'Check the table in the AWS console, and open a case with AWS Support if it does not finish.',
+  },
+};
+
+const UNKNOWN_FAILURE: FailureExplanation = {
+  meaning: 'The restore did not complete.',
+  todo: 'Check the target table in the AWS console: if a partial table exists, delete it before requesting again. If the error is unclear, ask the team that owns the bot.',
+};
+
+/** A failure code (AWS error name or the bot's own code) explained for someone mid-incident. */
+export function explainFailure(code: string | undefined): FailureExplanation {
+  if (!code) return UNKNOWN_FAILURE;
+  const known = EXPLANATIONS[code];
+  if (known) return known;
+  if (/kms/i.test(code)) {
+    return {
+      meaning:
+        'The KMS key for the table cannot be used: it is disabled, pending deletion, or the role may not use it.',
+      todo: 'Check the key in KMS (or restore with `--sse-specification-override` to use another key), then request again.',
+    };
+  }
+  if (/throttl/i.test(code)) {
+    return {
+      meaning: 'AWS throttled the call.',
+      todo: 'Wait a minute and request the restore again.',
+    };
+  }
+  return UNKNOWN_FAILURE;
+}
+
+function sentence(actor: string): string {
+  const name = who(actor);
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+function whereText(req: RestoreRequest): string {
+  return `*${clip(req.environment, 64)}* (account ${code(req.accountId, 32)}, ${code(req.region, 32)})`;
+}
+
+function consoleLink(req: RestoreRequest, label: string): string {
+  return `<${consoleTableUrl(req.region, req.targetTable)}|${label}>`;
+}
+
+/** The event's free text, if it carries any, as a quoted note. */
+function detailNote(event: RequestEvent, skip?: string): string {
+  const detail = event.detail?.trim();
+  if (!detail || detail === skip) return '';
+  return `\n>${clip(detail, 1500).replaceAll('\n', '\n>')}`;
+}
+
+function approvalsAt(req: RestoreRequest, at: string): number {
+  const when = Date.parse(at);
+  if (Number.isNaN(when)) return req.approvals.length;
+  return req.approvals.filter((a) => Date.parse(a.at) <= when).length;
+}
+
+function activeBlocks(req: RestoreRequest, event: RequestEvent, now: Date): types.KnownBlock[] {
+  const r = req.restore ?? {};
+  const finished = r.completedAt ?? event.at;
+  const took = durationBetween(r.startedAt, finished);
+  const target = code(req.targetTable);
+  const backup = req.backup;
+  const blocks: types.KnownBlock[] = [
+    section(
+      `${STATUS_EMOJI.ACTIVE} ${target} is *ACTIVE* in ${whereText(req)}${took === undefined ? '' : `. The restore took *${formatDuration(took)}*`}. ${consoleLink(req, `Open ${clip(req.targetTable, 200)} in the AWS console`)}`,
+    ),
+    fields([
+      `*Items*\n${formatCount(r.itemCount)} (backup: ${formatCount(backup.itemCount)})`,
+      `*Size*\n${formatBytes(r.sizeBytes)} (backup: ${formatBytes(backup.sizeBytes)})`,
+      `*Started*\n${formatWhen(r.startedAt, now)}`,
+      `*Finished*\n${formatWhen(finished, now)}`,
+      `*Restored from*\n${code(backup.name)} of ${code(backup.tableName)}`,
+      `*Overrides*\n${clip(overridesSummary(req.overrides), 1900)}`,
+    ]),
+    section(
+      `:warning: *Not restored — set these up again on ${target} if the old table had them:*\n${NOT_RESTORED_SETTINGS.map((s) => `• ${s}`).join('\n')}`,
+    ),
+  ];
+  if (r.itemCount !== backup.itemCount || r.sizeBytes !== backup.sizeBytes) {
+    blocks.push(
+      context([
+        'DynamoDB refreshes a table’s item count and size about every six hours, so right after a restore they can read 0 or differ from the backup.',
+      ]),
+    );
+  }
+  return blocks;
+}
+
+function failedBlocks(req: RestoreRequest, event: RequestEvent): types.KnownBlock[] {
+  const f = req.failure;
+  const explained = explainFailure(f?.code);
+  const error = f
+    ? `*${clip(f.code, 100)}*: ${clip(f.message, 1500)}`
+    : event.detail?.trim()
+      ? clip(event.detail.trim(), 1500)
+      : 'no error detail was recorded';
+  const blocks: types.KnownBlock[] = [
+    section(
+      `${STATUS_EMOJI.FAILED} The restore into ${code(req.targetTable)} in ${whereText(req)} *failed*.\n>${error.replaceAll('\n', '\n>')}${f ? detailNote(event, f.message) : ''}`,
+    ),
+    section(`*What it means:* ${explained.meaning}\n*What to do:* ${explained.todo}`),
+  ];
+  if (req.restore?.startedAt) {
+    blocks.push(
+      context([
+        `AWS had accepted the restore, so a table may exist: ${consoleLink(req, `check ${clip(req.targetTable, 200)} in the AWS console`)}.`,
+      ]),
+    );
+  }
+  return blocks;
+}
+
+function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
+  const actor = sentence(event.actor);
+  const target = code(req.targetTable);
+  const source = code(req.backup.tableName);
+  const r = req.restore ?? {};
+  switch (event.action) {
+    case 'requested':
+      return `:inbox_tray: ${actor} requested a restore of ${source} from backup ${code(req.backup.name)} into the new table ${target} in ${whereText(req)}. It needs ${plural(req.requiredApprovals, 'approval')} from ${clip(req.environment, 64)} approvers by ${formatUtc(req.expiresAt)}; the requester cannot approve.${detailNote(event)}`;
+    case 'approved': {
+      const count = approvalsAt(req, event.at);
+      const missing = req.requiredApprovals - count;
+      const next =
+        missing > 0
+          ? `Waiting for ${plural(missing, 'more approval')}.`
+          : 'That is enough: the restore starts now.';
+      return `${STATUS_EMOJI.APPROVED} ${actor} approved (${count}/${req.requiredApprovals}). ${next}${detailNote(event)}`;
+    }
+    case 'rejected': {
+      const reason = event.detail?.trim() || req.rejectReason?.trim();
+      return `${STATUS_EMOJI.REJECTED} ${actor} rejected the request. ${reason ? `Reason:\n>${clip(reason, 2500).replaceAll('\n', '\n>')}\n` : ''}Nothing was restored.`;
+    }
+    case 'cancelled':
+      return `${STATUS_EMOJI.CANCELLED} ${actor} cancelled the request. Nothing was restored.${detailNote(event)}`;
+    case 'expired':
+      return `${STATUS_EMOJI.EXPIRED} Nobody approved in time: the request expired at ${formatUtc(req.expiresAt)} with ${approvalsAt(req, event.at)}/${req.requiredApprovals} approvals (closed by ${who(event.actor)}). Nothing was restored; run \`/restore\` again if it is still needed.`;
+    case 'restore_started':
+      return `${STATUS_EMOJI.RESTORING} ${actor} started the restore into ${target} in ${whereText(req)}. AWS is creating the table from the backup (${formatBytes(req.backup.sizeBytes)}); this takes from minutes to hours. Progress updates follow here.${detailNote(event)}`;
+    case 'restore_retrying': {
+      const attempt = r.attempts ? ` (attempt ${formatCount(r.attempts)})` : '';
+      const when = r.nextAttemptAt ? ` at ${formatWhen(r.nextAttemptAt, now)}` : ' shortly';
+      return `:repeat: AWS could not start the restore yet${attempt}. ${actor} will try again${when}.${detailNote(event)}`;
+    }
+    case 'progress': {
+      const elapsed = durationBetween(r.startedAt, event.at);
+      const status = r.tableStatus ?? 'unknown';
+      return `:hourglass_flowing_sand: Still restoring ${target}: ${elapsed === undefined ? 'time since start unknown' : `${formatDuration(elapsed)} since the start`}, table status *${clip(status, 40)}*.${detailNote(event, status)}`;
+    }
+    case 'stuck': {
+      const elapsed = durationBetween(r.startedAt, event.at);
+      return `:warning: ${target} is still RESTORING ${elapsed === undefined ? 'after 24h' : `after ${formatDuration(elapsed)}`} (started ${formatWhen(r.startedAt, now)}). ${actor} has stopped checking on it, so no more updates will come here. ${consoleLink(req, 'Check the table in the AWS console')}; if it stays in CREATING, open a case with AWS Support.${detailNote(event)}`;
+    }
+    default:
+      // An action added to the domain before this builder learnt it: say something true.
+      return `${actor}: ${escapeMrkdwn(String(event.action))}.${detailNote(event)}`;
+  }
+}
+
+const FALLBACK: Readonly<Record<string, string>> = {
+  requested: 'requested',
+  approved: 'approved',
+  rejected: 'rejected',
+  cancelled: 'cancelled',
+  expired: 'expired',
+  restore_started: 'restore started',
+  restore_retrying: 'restore start will be retried',
+  progress: 'still restoring',
+  active: 'table ACTIVE',
+  failed: 'restore FAILED',
+  stuck: 'still restoring after 24h; no longer watched',
+};
+
+/**
+ * The threaded reply under the approval message for one step of a request: who did it (a user
+ * or "the bot"), when, and what it means. The completion reply carries duration, item count,
+ * size, a console link and {@link NOT_RESTORED_SETTINGS}; a failure is explained with what to do.
+ */
+export function eventReply(req: RestoreRequest, event: RequestEvent, now: Date): SlackMessage {
+  let blocks: types.KnownBlock[];
+  if (event.action === 'active') blocks = activeBlocks(req, event, now);
+  else if (event.action === 'failed') blocks = failedBlocks(req, event);
+  else blocks = [section(mainText(req, event, now))];
+  blocks.push(
+    context([`Request ${clip(req.id, 64)} · by ${who(event.actor)} · ${formatWhen(event.at, now)}`]),
+  );
+  const what = FALLBACK[event.action] ?? clip(String(event.action), 64);
+  return message(`Restore request ${clip(req.id, 64)} (${clip(req.targetTable, 255)}): ${what}`, blocks);
+}

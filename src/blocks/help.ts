@@ -1,0 +1,94 @@
+import {
+  BACKUPS_DESCRIBE_USAGE,
+  BACKUPS_USAGE,
+  RESTORE_CLI_USAGE,
+  RESTORE_USAGE,
+} from '../commands/types.ts';
+import { clip, code, context, header, message, section } from './kit.ts';
+import type { SlackMessage } from './types.ts';
+
+/** The reply to `/backups help`. */
+export function backupsHelpMessage(): SlackMessage {
+  return message(`Usage: ${BACKUPS_USAGE}`, [
+    header(':floppy_disk: /backups — find DynamoDB backups'),
+    section(['```', BACKUPS_USAGE, BACKUPS_DESCRIBE_USAGE, '/backups help', '```'].join('\n')),
+    section(
+      [
+        '*Options*',
+        '• `TABLE` — only backups of this table (exact name, case-sensitive)',
+        '• `--env ENV` — the environment (AWS account) to look in; default: the configured default',
+        '• `--type USER|SYSTEM|AWS_BACKUP|ALL` — on-demand, automatic (deleted tables), AWS Backup, or all',
+        '• `--since 7d|24h|2026-11-01` — only backups created since then (UTC)',
+        '• `--limit N` — at most N backups',
+        '• `describe BACKUP` — everything about one backup, by ARN or by name',
+      ].join('\n'),
+    ),
+    section(
+      [
+        '*Examples*',
+        '`/backups Orders --since 24h`',
+        '`/backups --env staging --type ALL`',
+        '`/backups describe arn:aws:dynamodb:us-east-1:123456789012:table/Orders/backup/01700000000000-abcdefgh`',
+      ].join('\n'),
+    ),
+    context(['Then restore one with `/restore BACKUP TARGET_TABLE` (`/restore help`).']),
+  ]);
+}
+
+/** The reply to `/restore help`, listing the configured environments. */
+export function restoreHelpMessage(environments: string[]): SlackMessage {
+  const envs =
+    environments.length === 0
+      ? 'none configured'
+      : clip(
+          environments
+            .slice(0, 50)
+            .map((e) => code(e, 64))
+            .join(', '),
+          2000,
+        );
+  return message(`Usage: ${RESTORE_USAGE}`, [
+    header(':recycle: /restore — restore a DynamoDB table from a backup'),
+    section(
+      [
+        '```',
+        RESTORE_USAGE,
+        RESTORE_CLI_USAGE,
+        '/restore status [REQUEST_ID]',
+        '/restore cancel REQUEST_ID',
+        '/restore help',
+        '/restore          (no arguments: opens a form)',
+        '```',
+      ].join('\n'),
+    ),
+    section(
+      [
+        '*Arguments*',
+        '• `BACKUP` — a backup ARN, or a backup name (if several backups share it, you will be asked for the ARN)',
+        '• `TARGET_TABLE` — the *new* table to create; it must not exist yet. The source table is never touched.',
+        `• \`--env ENV\` — one of: ${envs}`,
+        '• `--reason "TEXT"` — why; shown to the approvers (straight or curly quotes)',
+      ].join('\n'),
+    ),
+    section(
+      [
+        '*Overrides* (AWS CLI flag names)',
+        '• `--billing-mode-override PAY_PER_REQUEST|PROVISIONED`',
+        '• `--provisioned-throughput-override ReadCapacityUnits=N,WriteCapacityUnits=N`',
+        '• `--sse-specification-override Enabled=true,SSEType=KMS,KMSMasterKeyId=KEY`',
+        '• `--drop-indexes INDEX,INDEX|ALL` — leave out global or local secondary indexes',
+      ].join('\n'),
+    ),
+    section(
+      [
+        '*Examples*',
+        '`/restore nightly-2026-11-24 Orders-restored --env prod --reason "INC-123 bad deploy deleted items"`',
+        '`/restore --backup-arn arn:aws:dynamodb:us-east-1:123456789012:table/Orders/backup/01700000000000-abcdefgh --target-table-name Orders-restored`',
+        '`/restore status` · `/restore cancel R-7KQ2MX`',
+      ].join('\n'),
+    ),
+    context([
+      '*Approval:* a restore runs only after the required number of approvers from that environment approve with the button — never the requester, each person counts once — and unapproved requests expire.',
+    ]),
+  ]);
+}

@@ -1,0 +1,10 @@
+export * from './backups.ts';
+export * from './errors.ts';
+export * from './events.ts';
+export * from './format.ts';
+export * from './help.ts';
+export * from './limits.ts';
+export * from './modal.ts';
+export * from './request.ts';
+export * from './status.ts';
+export type * from './types.ts';
