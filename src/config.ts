@@ -143,8 +143,8 @@ const Bool = z
 /** Process environment for `npm start` (DESIGN, "Local run"). */
 export const LocalEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  SLACK_SIGNING_SECRET: z.string().min(1, 'is required'),
-  SLACK_BOT_TOKEN: z.string().min(1, 'is required'),
+  SLACK_SIGNING_SECRET: z.string({ error: 'is required (Slack app > Basic Information > Signing Secret)' }),
+  SLACK_BOT_TOKEN: z.string({ error: 'is required (Slack app > OAuth & Permissions > Bot User OAuth Token)' }),
   SLACK_API_URL: z.url().optional(),
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional(),
   RESTORE_BOT_CONFIG: z.string().default('restore-bot.config.yml'),
