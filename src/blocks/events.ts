@@ -233,7 +233,7 @@ function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
     }
     case 'stuck': {
       const elapsed = durationBetween(r.startedAt, event.at);
-      return `:warning: ${target} is still RESTORING ${elapsed === undefined ? 'after 24h' : `after ${formatDuration(elapsed)}`} (started ${formatWhen(r.startedAt, now)}). ${actor} has stopped checking on it, so no more updates will come here. ${consoleLink(req, 'Check the table in the AWS console')}; if it stays in CREATING, open a case with AWS Support.${detailNote(event)}`;
+      return `:warning: ${target} is still RESTORING ${elapsed === undefined ? 'after 24h' : `after ${formatDuration(elapsed)}`} (started ${formatUtc(r.startedAt)}). ${actor} has stopped checking on it, so no more updates will come here. ${consoleLink(req, 'Check the table in the AWS console')}; if it stays in CREATING, open a case with AWS Support.${detailNote(event)}`;
     }
     default:
       // An action added to the domain before this builder learnt it: say something true.
