@@ -1,0 +1,118 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+interface SlashCommand {
+  command: string;
+  url: string;
+  description: string;
+  usage_hint: string;
+  should_escape: boolean;
+}
+interface Manifest {
+  display_information: { name: string; description: string; long_description?: string };
+  features: { bot_user: { display_name: string }; slash_commands: SlashCommand[] };
+  oauth_config: { scopes: { bot: string[]; user?: string[] } };
+  settings: {
+    interactivity: { is_enabled: boolean; request_url: string };
+    socket_mode_enabled: boolean;
+    org_deploy_enabled: boolean;
+  };
+}
+
+const manifest = parse(readFileSync(join(ROOT, 'manifest.yml'), 'utf8')) as Manifest;
+
+/**
+ * The bot scope each Web API method needs (null: none beyond a bot token). A method the code calls
+ * that is missing here fails the scope test, so a new call cannot ship without its scope.
+ */
+const SCOPE_OF_METHOD: Record<string, string | null> = {
+  'auth.test': null,
+  'chat.delete': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'conversations.info': 'channels:read',
+  'usergroups.list': 'usergroups:read',
+  'usergroups.users.list': 'usergroups:read',
+  'users.info': 'users:read',
+  'views.open': null,
+  'views.publish': null,
+  'views.push': null,
+  'views.update': null,
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Web API methods called through a Bolt/WebClient `client` anywhere in src/. */
+function webApiMethodsInSource(): Set<string> {
+  const methods = new Set<string>();
+  const call = /\bclient\s*\.\s*([a-z]+(?:\s*\.\s*[A-Za-z]+)+)\s*\(/g;
+  for (const file of sourceFiles(join(ROOT, 'src'))) {
+    for (const match of readFileSync(file, 'utf8').matchAll(call)) {
+      methods.add(match[1]!.replace(/\s+/g, ''));
+    }
+  }
+  return methods;
+}
+
+describe('manifest.yml', () => {
+  it('declares /backups and /restore with a description, usage hint and the events URL', () => {
+    const commands = manifest.features.slash_commands;
+
+    expect(commands.map((c) => c.command)).toEqual(['/backups', '/restore']);
+    for (const command of commands) {
+      expect(command.description.length).toBeGreaterThan(10);
+      expect(command.usage_hint.length).toBeGreaterThan(5);
+      expect(command.url).toMatch(/^https:\/\/.+\/slack\/events$/);
+      expect(command.should_escape).toBe(false);
+    }
+  });
+
+  it('sends interactions to the same events URL over HTTP, not Socket Mode', () => {
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.settings.interactivity.request_url).toBe(manifest.features.slash_commands[0]!.url);
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+    expect(manifest.settings.org_deploy_enabled).toBe(false);
+  });
+
+  it('has a bot user and display information within Slack limits', () => {
+    expect(manifest.features.bot_user.display_name).toMatch(/^[a-z0-9._-]{1,80}$/);
+    expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);
+    expect(manifest.display_information.description.length).toBeLessThanOrEqual(140);
+    expect(manifest.display_information.long_description?.length ?? 175).toBeGreaterThanOrEqual(175);
+  });
+
+  it('asks for exactly the justified bot scopes and no user scopes', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+      'chat:write',
+      'commands',
+      'usergroups:read',
+    ]);
+    expect(manifest.oauth_config.scopes.user).toBeUndefined();
+  });
+
+  it('asks for the scopes the code needs and no others', () => {
+    const methods = webApiMethodsInSource();
+    const unknown = [...methods].filter((m) => !(m in SCOPE_OF_METHOD));
+    const needed = new Set(['commands']);
+    for (const method of methods) {
+      const scope = SCOPE_OF_METHOD[method];
+      if (scope) needed.add(scope);
+    }
+
+    expect(methods.size).toBeGreaterThan(0);
+    expect(unknown).toEqual([]);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+  });
+});

@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse, type Scalar, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** CloudFormation's short-form intrinsics (!Ref, !Sub, ...) read back as their long form. */
+function cloudFormationTags(): Tags {
+  const longName = (name: string) => (name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`);
+  const names = [
+    'Ref',
+    'Condition',
+    'Sub',
+    'GetAtt',
+    'If',
+    'Equals',
+    'Not',
+    'And',
+    'Or',
+    'Select',
+    'Split',
+    'Join',
+  ];
+  names.push('FindInMap', 'Base64', 'GetAZs', 'ImportValue', 'Cidr', 'Length', 'ToJsonString');
+  return names.flatMap((name) => [
+    {
+      tag: `!${name}`,
+      resolve: (value: string) =>
+        name === 'GetAtt' ? { 'Fn::GetAtt': value.split('.') } : { [longName(name)]: value },
+    },
+    {
+      tag: `!${name}`,
+      collection: 'seq' as const,
+      resolve: (seq: YAMLSeq.Parsed | Scalar.Parsed | YAMLMap.Parsed) => ({ [longName(name)]: seq.toJSON() }),
+    },
+    {
+      tag: `!${name}`,
+      collection: 'map' as const,
+      resolve: (map: YAMLSeq.Parsed | Scalar.Parsed | YAMLMap.Parsed) => ({ [longName(name)]: map.toJSON() }),
+    },
+  ]);
+}
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: Json;
+  Action: string | string[];
+  Resource?: Json;
+  Condition?: Record<string, Record<string, Json>>;
+}
+interface RoleTemplate {
+  Parameters: Record<string, { Type: string; Default?: string; NoEcho?: boolean }>;
+  Conditions: Record<string, Json>;
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  Outputs: Record<string, { Value: Json }>;
+}
+
+const template = parse(readFileSync(join(ROOT, 'deploy/target-account-role.yml'), 'utf8'), {
+  customTags: cloudFormationTags(),
+}) as RoleTemplate;
+
+const role = Object.values(template.Resources).find((r) => r.Type === 'AWS::IAM::Role')!;
+const trust = (role.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
+const permissions = (role.Properties.Policies as { PolicyDocument: { Statement: Json[] } }[]).flatMap(
+  (p) => p.PolicyDocument.Statement,
+);
+
+/** Permission statements, with a `!If [Cond, Statement, AWS::NoValue]` counted as its statement. */
+function permissionStatements(): Statement[] {
+  return permissions.map((s) => {
+    if (s && typeof s === 'object' && !Array.isArray(s) && 'Fn::If' in s) {
+      return (s['Fn::If'] as Json[])[1] as unknown as Statement;
+    }
+    return s as unknown as Statement;
+  });
+}
+
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const actionsOf = (statements: Statement[]) => statements.flatMap((s) => asList(s.Action));
+
+describe('deploy/target-account-role.yml', () => {
+  it('parses as a CloudFormation template with one role and a RoleArn output', () => {
+    const roles = Object.values(template.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
+
+    expect(roles).toHaveLength(1);
+    expect(role.Properties.RoleName).toEqual({ Ref: 'RoleName' });
+    expect(template.Parameters.RoleName?.Default).toBe('dynamodb-restore-bot');
+    expect(role.Properties.MaxSessionDuration).toBe(3600);
+    expect(template.Outputs.RoleArn?.Value).toEqual({ 'Fn::GetAtt': ['RestoreBotRole', 'Arn'] });
+  });
+
+  it('requires an ExternalId that is never echoed and has no default', () => {
+    const externalId = template.Parameters.ExternalId;
+
+    expect(externalId?.NoEcho).toBe(true);
+    expect(externalId?.Default).toBeUndefined();
+  });
+
+  it('lets the bot roles assume the role only with the ExternalId', () => {
+    const assume = trust.filter((s) => asList(s.Action).includes('sts:AssumeRole'));
+
+    expect(assume).toHaveLength(1);
+    expect(assume[0]?.Condition?.StringEquals?.['sts:ExternalId']).toEqual({ Ref: 'ExternalId' });
+    expect(assume[0]?.Condition?.ArnEquals?.['aws:PrincipalArn']).toEqual({ Ref: 'BotRoleArns' });
+  });
+
+  it('lets the bot roles set SourceIdentity and session tags', () => {
+    const actions = actionsOf(trust);
+
+    expect(actions).toEqual(expect.arrayContaining(['sts:SetSourceIdentity', 'sts:TagSession']));
+    for (const statement of trust) {
+      expect(statement.Condition?.ArnEquals?.['aws:PrincipalArn']).toEqual({ Ref: 'BotRoleArns' });
+    }
+  });
+
+  it('grants listing, describing and restoring, and the item actions a restore performs', () => {
+    const actions = actionsOf(permissionStatements());
+
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:ListBackups',
+        'dynamodb:DescribeBackup',
+        'dynamodb:DescribeTable',
+        'dynamodb:RestoreTableFromBackup',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+        'dynamodb:UpdateItem',
+      ]),
+    );
+  });
+
+  it('has no wildcard action and no "*" resource except for ListBackups', () => {
+    const statements = permissionStatements();
+    const wildcardActions = actionsOf(statements).filter((a) => a === '*' || a.endsWith(':*'));
+    const starResources = statements.filter((s) => asList(s.Resource as Json).includes('*'));
+
+    expect(wildcardActions).toEqual([]);
+    expect(actionsOf(starResources)).toEqual(['dynamodb:ListBackups']);
+    expect(actionsOf(statements)).not.toContain('dynamodb:CreateBackup');
+    expect(actionsOf(statements)).not.toContain('dynamodb:DeleteTable');
+  });
+
+  it('limits the tables to the configured prefixes and lets KMS be used only through DynamoDB', () => {
+    const text = JSON.stringify(permissionStatements());
+    const kms = permissionStatements().find((s) => asList(s.Action).includes('kms:CreateGrant'));
+
+    expect(template.Parameters.TableNamePrefix?.Default).toBe('*');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+    expect(text).toContain('table/${TableNamePrefix}*');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+    expect(text).toContain('table/${TargetTableNamePrefix}*');
+    expect(kms?.Condition?.StringLike?.['kms:ViaService']).toBe('dynamodb.*.amazonaws.com');
+    expect(template.Conditions.HasKmsKeys).toBeDefined();
+  });
+});
