@@ -1,13 +1,15 @@
 /**
- * Starts the loopback fake AWS (STS + DynamoDB backups) with demo data, so `npm start` can be
- * tried without an AWS account:
+ * Starts the loopback fake AWS (STS + DynamoDB backups) with demo data and a Slack Web API
+ * stand-in, so `npm start` can be tried without an AWS account or a Slack workspace:
  *
- *   npx tsx scripts/fake-aws.ts [--port 4566] [--region us-east-1] [--account 123456789012]
+ *   npm run demo:stack -- [--port 4566] [--slack-port 4567] [--region us-east-1] [--account 123456789012]
  *
- * It prints the environment to give `npm start`, then logs every call until Ctrl-C.
+ * It prints the environment to give `npm start`, then logs every AWS call and every message the
+ * bot posts to "Slack" until Ctrl-C. Send commands and clicks with `npm run demo:slack`.
  */
 import { parseArgs } from 'node:util';
 import { type FakeAws, startFakeAws } from '../test/fixtures/fake-aws.ts';
+import { startSlackApi } from '../test/fixtures/slack-api.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '4566' },
+      'slack-port': { type: 'string', default: '4567' },
       region: { type: 'string', default: 'us-east-1' },
       account: { type: 'string', default: '123456789012' },
     },
@@ -62,13 +65,24 @@ async function main(): Promise<void> {
     creatingPolls: 3,
   });
   seedDemo(fake);
+  const slack = await startSlackApi({ port: Number(values['slack-port']) });
+  slack.userGroups = { S0ONCALL: ['U0ONCALL'] };
   let logged = 0;
+  let slackLogged = 0;
   const timer = setInterval(() => {
     for (const call of fake.calls.slice(logged)) {
       const outcome = call.error ? ` -> ${call.error}` : '';
-      console.log(`${call.at.toISOString()} ${call.service} ${call.operation}${outcome}`);
+      console.log(`${call.at.toISOString()} aws ${call.service} ${call.operation}${outcome}`);
     }
     logged = fake.calls.length;
+    for (const call of slack.calls.slice(slackLogged)) {
+      const { channel, thread_ts: thread, text } = call.body as Record<string, string | undefined>;
+      const where = [channel, thread ? `thread ${thread}` : undefined].filter(Boolean).join(' ');
+      console.log(
+        `${call.at.toISOString()} slack ${call.method} ${where}${text ? `\n    ${text.replace(/\n/g, '\n    ')}` : ''}`,
+      );
+    }
+    slackLogged = slack.calls.length;
   }, 500);
 
   console.log(`Fake AWS (STS + DynamoDB backups) listening on ${fake.url}
@@ -79,16 +93,20 @@ Environment for npm start:
   export AWS_REGION=${fake.region}
   export AWS_ACCESS_KEY_ID=fake
   export AWS_SECRET_ACCESS_KEY=fake
+  export SLACK_API_URL=${slack.url}/api/
 
 Any role ARN can be assumed; for the config file, e.g.
   roleArn: arn:aws:iam::${fake.accountId}:role/dynamodb-restore-bot
 
-Try: /backups MusicCollection   then   /restore MusicCollectionBackup MusicCollection-restored
+(.env.example already holds these values.) Then, in another terminal:
+  npm run demo:slack -- /backups MusicCollection
+  npm run demo:slack -- /restore MusicCollectionBackup MusicCollection-restored --reason "demo"
+  npm run demo:slack -- approve R-XXXXXX --user U0APPROVER
 Ctrl-C to stop.`);
 
   const stop = (): void => {
     clearInterval(timer);
-    void fake.close().then(() => process.exit(0));
+    void Promise.all([fake.close(), slack.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user ID such as U0123ABCD');
 const SlackGroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD');
@@ -144,7 +144,9 @@ const Bool = z
 export const LocalEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SLACK_SIGNING_SECRET: z.string({ error: 'is required (Slack app > Basic Information > Signing Secret)' }),
-  SLACK_BOT_TOKEN: z.string({ error: 'is required (Slack app > OAuth & Permissions > Bot User OAuth Token)' }),
+  SLACK_BOT_TOKEN: z.string({
+    error: 'is required (Slack app > OAuth & Permissions > Bot User OAuth Token)',
+  }),
   SLACK_API_URL: z.url().optional(),
   SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional(),
   RESTORE_BOT_CONFIG: z.string().default('restore-bot.config.yml'),

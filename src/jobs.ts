@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where the answer to a command goes: its response_url, or an ephemeral message (modal submissions). */
 export const ReplyToSchema = z.union([

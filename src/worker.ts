@@ -15,6 +15,18 @@ import { replyTo } from './slack/reply.ts';
 
 /** Most backups shown in one message: one section each, within Slack's 50 blocks. */
 export const MAX_BACKUPS_PAGE = 40;
+const DESCRIBE_CONCURRENCY = 5;
+
+/** Maps with at most `limit` calls in flight, keeping the order. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const run = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return out;
+}
 
 export interface WorkerDeps extends RestoreDeps {
   slack: WebClient;
@@ -59,6 +71,15 @@ async function listBackups(deps: WorkerDeps, job: JobOf<'backups.list'>): Promis
     ...(job.since ? { since: new Date(job.since) } : {}),
   });
   const pageSize = Math.min(job.limit, MAX_BACKUPS_PAGE);
+  // ListBackups has no item count; DescribeBackup of the shown page fills it in.
+  const page = backups.slice(job.offset, job.offset + pageSize);
+  const described = await mapLimited(page, DESCRIBE_CONCURRENCY, (b) =>
+    target.describeBackup(b.arn).then(
+      (detail) => ({ ...b, ...detail }),
+      () => b,
+    ),
+  );
+  backups.splice(job.offset, page.length, ...described);
   const { type: _type, replyTo: _reply, userId: _user, channelId: _channel, ...query } = job;
   const more = { ...query, offset: job.offset + pageSize };
   return backupsListMessage({

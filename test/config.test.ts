@@ -90,7 +90,9 @@ describe('parseConfig', () => {
 
   it('rejects a role in another account than accountId', () => {
     const env = { ...good.environments.prod, roleArn: 'arn:aws:iam::999999999999:role/x' };
-    expect(problemsOf({ environments: { prod: env } })[0]).toMatch(/^environments.prod.roleArn: is in account 999999999999/);
+    expect(problemsOf({ environments: { prod: env } })[0]).toMatch(
+      /^environments.prod.roleArn: is in account 999999999999/,
+    );
   });
 });
 
@@ -124,12 +126,18 @@ describe('resolveEnvironment', () => {
 
 describe('LocalEnvSchema', () => {
   it('requires the Slack secrets and reports both', () => {
-    expect(() => parseEnv(LocalEnvSchema, {})).toThrow(/SLACK_SIGNING_SECRET: is required[\s\S]*SLACK_BOT_TOKEN/);
+    expect(() => parseEnv(LocalEnvSchema, {})).toThrow(
+      /SLACK_SIGNING_SECRET: is required[\s\S]*SLACK_BOT_TOKEN/,
+    );
   });
 
   it('applies the documented defaults', () => {
     const env = parseEnv(LocalEnvSchema, { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' });
-    expect(env).toMatchObject({ PORT: 3000, RESTORE_BOT_CONFIG: 'restore-bot.config.yml', WATCH_INTERVAL_SECONDS: 60 });
+    expect(env).toMatchObject({
+      PORT: 3000,
+      RESTORE_BOT_CONFIG: 'restore-bot.config.yml',
+      WATCH_INTERVAL_SECONDS: 60,
+    });
     expect(env.STATE_TABLE_NAME).toBeUndefined();
   });
 });

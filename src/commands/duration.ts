@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { shown } from './tokenize.ts';
 import { CommandError } from './types.ts';
 
