@@ -19,7 +19,7 @@ export function backupsHelpMessage(): SlackMessage {
         '• `--env ENV` — the environment (AWS account) to look in; default: the configured default',
         '• `--type USER|SYSTEM|AWS_BACKUP|ALL` — on-demand, automatic (deleted tables), AWS Backup, or all',
         '• `--since 7d|24h|2026-11-01` — only backups created since then (UTC)',
-        '• `--limit N` — at most N backups',
+        '• `--limit N` — backups per message (default 20, at most 40); a Next button shows the rest',
         '• `describe BACKUP` — everything about one backup, by ARN or by name',
       ].join('\n'),
     ),
