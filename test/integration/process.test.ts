@@ -1,0 +1,178 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { type FakeAws, startFakeAws } from '../fixtures/fake-aws.ts';
+import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
+import { blockActionBody, postToLocal, signSlackBody, slashCommandBody } from '../fixtures/slack-requests.ts';
+import {
+  APPROVER,
+  BOT_TOKEN,
+  CHANNEL,
+  messageText,
+  REQUESTER,
+  SIGNING_SECRET,
+  testConfig,
+} from '../helpers/bot.ts';
+
+/**
+ * The real `npm start` entry point (src/server.ts run by tsx, as package.json does), in its own
+ * process, configured only through DESIGN's environment variables.
+ */
+let fake: FakeAws;
+let slack: SlackApiStand;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  fake = await startFakeAws();
+  slack = await startSlackApi();
+  slack.userGroups = { S0ONCALL: ['U0ONCALL'] };
+  fake.externalIds.set('arn:aws:iam::123456789012:role/dynamodb-restore-bot', 'test-external-id');
+  fake.addBackup({
+    tableName: 'MusicCollection',
+    name: 'MusicCollectionBackup',
+    createdAt: new Date(Date.now() - 3600_000),
+  });
+  dir = mkdtempSync(join(tmpdir(), 'restore-bot-process-'));
+  writeFileSync(join(dir, 'config.yml'), stringify(testConfig()));
+  env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: '0',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: `${slack.url}/api/`,
+    RESTORE_BOT_CONFIG: join(dir, 'config.yml'),
+    DATA_DIR: join(dir, 'data'),
+    AWS_ENDPOINT_URL: fake.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDPROCESS',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    WATCH_INTERVAL_SECONDS: '3600',
+  };
+});
+afterAll(async () => {
+  await fake.close();
+  await slack.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Starts `tsx src/server.ts` and resolves with its port once it logs that it is running. */
+function startProcess(
+  extra: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...env, ...extra },
+    cwd: process.cwd(),
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"message":"dynamodb-restore-bot is running".*?"port":(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(match[1]), output: () => output });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function send(port: number, body: string) {
+  return postToLocal(`http://127.0.0.1:${port}/slack/events`, body, signSlackBody(SIGNING_SECRET, body));
+}
+
+describe('npm start as a process', () => {
+  it('answers a signed /backups with the backups the AWS endpoint holds', async () => {
+    const { child, port } = await startProcess();
+    try {
+      const body = slashCommandBody({
+        command: '/backups',
+        text: 'MusicCollection',
+        userId: REQUESTER,
+        channelId: CHANNEL,
+        responseUrl: slack.responseUrl('process-backups'),
+      });
+      const res = await send(port, body);
+      expect(res.status).toBe(200);
+      const answer = await slack.waitForResponse((r) => r.id === 'process-backups', 10_000);
+      expect(messageText(answer.body)).toContain('MusicCollectionBackup');
+    } finally {
+      await stop(child);
+    }
+  });
+
+  it('keeps a pending request across a restart of the process', async () => {
+    const first = await startProcess();
+    let id: string;
+    try {
+      const res = await send(
+        first.port,
+        slashCommandBody({
+          command: '/restore',
+          text: 'MusicCollectionBackup Music-process',
+          userId: REQUESTER,
+          channelId: CHANNEL,
+          responseUrl: slack.responseUrl('process-restore'),
+        }),
+      );
+      id = /R-[0-9A-Z]{6}/.exec(res.body)?.[0] ?? '';
+      expect(id).not.toBe('');
+      await slack.waitFor(
+        (c) => c.method === 'chat.postMessage' && JSON.stringify(c.body).includes(id),
+        10_000,
+      );
+    } finally {
+      await stop(first.child);
+    }
+
+    const second = await startProcess();
+    try {
+      const res = await send(
+        second.port,
+        blockActionBody({
+          actionId: 'request_approve',
+          value: id,
+          userId: APPROVER,
+          channelId: CHANNEL,
+          messageTs: '1700000000.000100',
+          responseUrl: slack.responseUrl('process-approve'),
+        }),
+      );
+      expect(res.status).toBe(200);
+      const deadline = Date.now() + 10_000;
+      while (!fake.restoreCalls.some((c) => c.TargetTableName === 'Music-process') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(fake.restoreCalls.filter((c) => c.TargetTableName === 'Music-process')).toHaveLength(1);
+    } finally {
+      await stop(second.child);
+    }
+  });
+
+  it('refuses to start with a bad config file and lists every problem by path', async () => {
+    const bad = join(dir, 'bad.yml');
+    writeFileSync(bad, stringify({ environments: { prod: { accountId: 12, region: 'x' } } }));
+    await expect(startProcess({ RESTORE_BOT_CONFIG: bad })).rejects.toThrow(
+      /exited with 1[\s\S]*environments\.prod\.accountId[\s\S]*environments\.prod\.region[\s\S]*environments\.prod\.roleArn/,
+    );
+  });
+});
