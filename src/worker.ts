@@ -3,10 +3,9 @@ import { AwsOperationError } from './aws/errors.ts';
 import { backupCandidatesMessage, backupDetailMessage, backupsListMessage } from './blocks/backups.ts';
 import { errorMessage } from './blocks/errors.ts';
 import type { SlackMessage } from './blocks/types.ts';
-import { resolveEnvironment } from './config.ts';
 import type { Job, JobOf, ReplyTo } from './jobs.ts';
 import { executeRequest } from './restore/executor.ts';
-import { requesterRefusal } from './restore/policy.ts';
+import { authoriseRequester } from './restore/policy.ts';
 import { createRequest, type RestoreDeps, resolveBackup } from './restore/service.ts';
 import { sweep } from './restore/watcher.ts';
 import type { Messenger } from './slack/messenger.ts';
@@ -33,24 +32,6 @@ export interface WorkerDeps extends RestoreDeps {
   messenger: Messenger;
 }
 
-/** Which environment a job is about, and whether the user may use it there; or the refusal. */
-async function environmentFor(
-  deps: WorkerDeps,
-  job: { env?: string; userId: string; channelId: string },
-): Promise<{ name: string; accountId: string; region: string } | { refusal: string }> {
-  const resolved = resolveEnvironment(deps.config, job.env);
-  if ('error' in resolved) return { refusal: resolved.error };
-  const refusal = await requesterRefusal(
-    resolved.name,
-    resolved.env,
-    job.userId,
-    job.channelId,
-    deps.directory,
-  );
-  if (refusal) return { refusal };
-  return { name: resolved.name, accountId: resolved.env.accountId, region: resolved.env.region };
-}
-
 function filterSummary(job: JobOf<'backups.list'>): string {
   return [
     job.table ? `table ${job.table}` : 'all tables',
@@ -62,8 +43,9 @@ function filterSummary(job: JobOf<'backups.list'>): string {
 }
 
 async function listBackups(deps: WorkerDeps, job: JobOf<'backups.list'>): Promise<SlackMessage> {
-  const env = await environmentFor(deps, job);
+  const env = await authoriseRequester(deps.config, deps.directory, job);
   if ('refusal' in env) return errorMessage(env.refusal);
+  const { accountId, region } = env.env;
   const target = await deps.targets(env.name, job.userId);
   const backups = await target.listBackups({
     type: job.backupType,
@@ -85,8 +67,8 @@ async function listBackups(deps: WorkerDeps, job: JobOf<'backups.list'>): Promis
   return backupsListMessage({
     backups,
     environment: env.name,
-    accountId: env.accountId,
-    region: env.region,
+    accountId,
+    region,
     filterSummary: filterSummary(job),
     offset: job.offset,
     pageSize,
@@ -96,8 +78,9 @@ async function listBackups(deps: WorkerDeps, job: JobOf<'backups.list'>): Promis
 }
 
 async function describeBackup(deps: WorkerDeps, job: JobOf<'backups.describe'>): Promise<SlackMessage> {
-  const env = await environmentFor(deps, job);
+  const env = await authoriseRequester(deps.config, deps.directory, job);
   if ('refusal' in env) return errorMessage(env.refusal);
+  const { accountId, region } = env.env;
   const target = await deps.targets(env.name, job.userId);
   const found = await resolveBackup(target, env.name, job.backup);
   if ('refused' in found) return errorMessage(found.refused);
@@ -105,8 +88,8 @@ async function describeBackup(deps: WorkerDeps, job: JobOf<'backups.describe'>):
   return backupDetailMessage({
     backup: found.backup,
     environment: env.name,
-    accountId: env.accountId,
-    region: env.region,
+    accountId,
+    region,
     now: deps.now(),
   });
 }

@@ -3,8 +3,7 @@ import { errorMessage } from '../blocks/errors.ts';
 import { backupsHelpMessage } from '../blocks/help.ts';
 import { parseBackupsCommand } from '../commands/backups.ts';
 import { CommandError } from '../commands/types.ts';
-import { resolveEnvironment } from '../config.ts';
-import { requesterRefusal } from '../restore/policy.ts';
+import { authoriseRequester } from '../restore/policy.ts';
 import { ephemeral, handOff, type ListenerDeps, textMessage } from './shared.ts';
 
 /**
@@ -26,20 +25,13 @@ export function backupsCommand(deps: ListenerDeps) {
       await ack(ephemeral(backupsHelpMessage()));
       return;
     }
-    const resolved = resolveEnvironment(deps.config, parsed.env);
-    if ('error' in resolved) {
-      await ack(ephemeral(errorMessage(resolved.error)));
-      return;
-    }
-    const refusal = await requesterRefusal(
-      resolved.name,
-      resolved.env,
-      command.user_id,
-      command.channel_id,
-      deps.directory,
-    );
-    if (refusal) {
-      await ack(ephemeral(errorMessage(refusal)));
+    const resolved = await authoriseRequester(deps.config, deps.directory, {
+      env: parsed.env,
+      userId: command.user_id,
+      channelId: command.channel_id,
+    });
+    if ('refusal' in resolved) {
+      await ack(ephemeral(errorMessage(resolved.refusal)));
       return;
     }
     const actor = {

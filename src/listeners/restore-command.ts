@@ -5,8 +5,7 @@ import { restoreModal } from '../blocks/modal.ts';
 import { requestDetailStatusMessage, requestStatusMessage } from '../blocks/status.ts';
 import { parseRestoreCommand } from '../commands/restore.ts';
 import { CommandError, type RestoreCommand } from '../commands/types.ts';
-import { resolveEnvironment } from '../config.ts';
-import { requesterRefusal } from '../restore/policy.ts';
+import { authoriseRequester } from '../restore/policy.ts';
 import { cancelRequest, listOpenRequests } from '../restore/service.ts';
 import { ephemeral, handOff, type ListenerDeps, textMessage } from './shared.ts';
 
@@ -69,23 +68,16 @@ export function restoreCommand(deps: ListenerDeps) {
         return;
       }
       case 'request': {
-        const resolved = resolveEnvironment(deps.config, parsed.env);
-        if ('error' in resolved) {
-          await ack(ephemeral(errorMessage(resolved.error)));
+        const resolved = await authoriseRequester(deps.config, deps.directory, {
+          env: parsed.env,
+          userId: command.user_id,
+          channelId: command.channel_id,
+        });
+        if ('refusal' in resolved) {
+          await ack(ephemeral(errorMessage(resolved.refusal)));
           return;
         }
         const { name, env } = resolved;
-        const refusal = await requesterRefusal(
-          name,
-          env,
-          command.user_id,
-          command.channel_id,
-          deps.directory,
-        );
-        if (refusal) {
-          await ack(ephemeral(errorMessage(refusal)));
-          return;
-        }
         const requestId = deps.newRequestId();
         await ack(
           ephemeral(

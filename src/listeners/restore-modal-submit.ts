@@ -2,8 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { RESTORE_MODAL_INPUTS, readRestoreModal, readRestoreModalChannel } from '../blocks/modal.ts';
 import { parseRestoreFields } from '../commands/restore.ts';
 import { CommandError, type RestoreRequestCommand } from '../commands/types.ts';
-import { resolveEnvironment } from '../config.ts';
-import { requesterRefusal } from '../restore/policy.ts';
+import { authoriseRequester } from '../restore/policy.ts';
 import { handOff, type ListenerDeps } from './shared.ts';
 
 /** Slack shows modal field errors in a small space: keep them short. */
@@ -38,20 +37,13 @@ export function restoreModalSubmit(deps: ListenerDeps) {
       await fail(field, err.message);
       return;
     }
-    const resolved = resolveEnvironment(deps.config, parsed.env);
-    if ('error' in resolved) {
-      await fail('environment', resolved.error);
-      return;
-    }
-    const refusal = await requesterRefusal(
-      resolved.name,
-      resolved.env,
-      body.user.id,
+    const resolved = await authoriseRequester(deps.config, deps.directory, {
+      env: parsed.env,
+      userId: body.user.id,
       channelId,
-      deps.directory,
-    );
-    if (refusal) {
-      await fail('environment', refusal);
+    });
+    if ('refusal' in resolved) {
+      await fail('environment', resolved.refusal);
       return;
     }
     const failed = await handOff(deps, {

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from '../config.ts';
+import { type BotConfig, type EnvironmentConfig, resolveEnvironment } from '../config.ts';
 
 /** Resolves Slack user groups to their members (cached by the implementation). */
 export interface Directory {
@@ -50,4 +50,19 @@ export function describeApprovers(env: EnvironmentConfig): string {
     ...env.approvers.users.map((u) => `<@${u}>`),
     ...env.approvers.userGroups.map((g) => `<!subteam^${g}>`),
   ].join(', ');
+}
+
+/**
+ * The environment a command is about (`--env` or the default), if this user may use it in this
+ * channel; otherwise the sentence that says why not. The one check every entry point makes.
+ */
+export async function authoriseRequester(
+  config: BotConfig,
+  directory: Directory,
+  who: { env?: string | undefined; userId: string; channelId: string },
+): Promise<{ name: string; env: EnvironmentConfig } | { refusal: string }> {
+  const resolved = resolveEnvironment(config, who.env);
+  if ('error' in resolved) return { refusal: resolved.error };
+  const refusal = await requesterRefusal(resolved.name, resolved.env, who.userId, who.channelId, directory);
+  return refusal ? { refusal } : resolved;
 }

@@ -2,12 +2,11 @@ import type { AuditSink } from '../audit.ts';
 import { auditTransition } from '../audit.ts';
 import type { TargetAccount, TargetAccountFactory } from '../aws/types.ts';
 import type { BotConfig, EnvironmentConfig } from '../config.ts';
-import { resolveEnvironment } from '../config.ts';
 import type { Dispatcher } from '../jobs.ts';
 import type { Logger } from '../log.ts';
 import type { RequestStore } from '../store/requests.ts';
 import { type Decision, decideApproval, decideCancel, decideExpire, decideReject } from './lifecycle.ts';
-import { type Directory, describeApprovers, isApprover, requesterRefusal } from './policy.ts';
+import { authoriseRequester, type Directory, describeApprovers, isApprover } from './policy.ts';
 import type { BackupInfo, RestoreOverrides, RestoreRequest } from './types.ts';
 
 /** Everything the domain needs, handed in so tests can pass fakes and an injected clock. */
@@ -196,11 +195,9 @@ function unknownIndexes(backup: BackupInfo, overrides: RestoreOverrides): string
  * and asks the worker to post the approval message.
  */
 export async function createRequest(deps: RestoreDeps, input: NewRequestInput): Promise<CreateOutcome> {
-  const resolved = resolveEnvironment(deps.config, input.env);
-  if ('error' in resolved) return { kind: 'refused', text: resolved.error };
-  const { name: envName, env } = resolved;
-  const refusal = await requesterRefusal(envName, env, input.userId, input.channelId, deps.directory);
-  if (refusal) return { kind: 'refused', text: refusal };
+  const allowed = await authoriseRequester(deps.config, deps.directory, input);
+  if ('refusal' in allowed) return { kind: 'refused', text: allowed.refusal };
+  const { name: envName, env } = allowed;
 
   const existing = await deps.store.get(input.requestId);
   if (existing) return { kind: 'created', request: existing, approvers: describeApprovers(env) };

@@ -110,7 +110,10 @@ export class RequestStore {
       if (NOTIFY_OWNED.has(key) || KEY_ONLY.has(key)) continue;
       const before = prevItem[key];
       const after = nextItem[key];
-      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      // A new event always puts the request (back) in the outbox: `prev` may have been read before a
+      // notifier run drained it, and a diff against that stale read would leave the event unlisted.
+      const newEvent = key === 'outbox' && next.events.length > prev.events.length;
+      if (!newEvent && JSON.stringify(before) === JSON.stringify(after)) continue;
       const name = key === 'version' ? '#version' : `#a${i}`;
       names[name] = key;
       if (after === undefined) {
