@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { RestoreRequest } from '../restore/types.ts';
+import { escapeMrkdwn } from './format.ts';
 
 export const REJECT_MODAL_CALLBACK = 'reject_modal';
 export const REJECT_REASON_BLOCK = 'reject_reason';
@@ -19,7 +20,7 @@ export function rejectModal(req: RestoreRequest): types.View {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `Reject <@${req.requesterId}>'s restore of *${req.backup.name}* into *${req.targetTable}* (${req.environment})? Nothing will be restored.`,
+          text: `Reject <@${req.requesterId}>'s restore of *${escapeMrkdwn(req.backup.name)}* into *${escapeMrkdwn(req.targetTable)}* (${escapeMrkdwn(req.environment)})? Nothing will be restored.`,
         },
       },
       {
