@@ -41,9 +41,11 @@ export async function applyDecision(
   actor: string,
   action: string,
   decide: (req: RestoreRequest) => Decision,
+  /** The request as just read by the caller; saves the first read. */
+  initial?: RestoreRequest,
 ): Promise<ActionOutcome> {
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-    const current = await deps.store.get(requestId);
+    const current = attempt === 0 && initial ? initial : await deps.store.get(requestId);
     if (!current) return { ok: false, message: `There is no restore request ${requestId}.` };
     const decision = decide(current);
     if (!decision.ok) return { ok: false, message: decision.reason, request: current };
@@ -79,10 +81,15 @@ async function expireIfDue(deps: RestoreDeps, requestId: string): Promise<void> 
   await afterTransition(deps, outcome);
 }
 
-async function approverStatus(deps: RestoreDeps, requestId: string, userId: string): Promise<boolean> {
-  const req = await deps.store.get(requestId);
-  const env = req && environmentOf(deps, req);
-  return env ? isApprover(env, userId, deps.directory) : false;
+/** The request and whether the user is one of its environment's approvers. */
+async function withApproverStatus(
+  deps: RestoreDeps,
+  requestId: string,
+  userId: string,
+): Promise<{ request: RestoreRequest | undefined; approver: boolean }> {
+  const request = await deps.store.get(requestId);
+  const env = request && environmentOf(deps, request);
+  return { request, approver: env ? await isApprover(env, userId, deps.directory) : false };
 }
 
 /** An approval click. */
@@ -91,9 +98,14 @@ export async function approveRequest(
   requestId: string,
   userId: string,
 ): Promise<ActionOutcome> {
-  const approver = await approverStatus(deps, requestId, userId);
-  const outcome = await applyDecision(deps, requestId, userId, 'approve', (req) =>
-    decideApproval(req, userId, approver, deps.now()),
+  const { request, approver } = await withApproverStatus(deps, requestId, userId);
+  const outcome = await applyDecision(
+    deps,
+    requestId,
+    userId,
+    'approve',
+    (req) => decideApproval(req, userId, approver, deps.now()),
+    request,
   );
   await settle(deps, requestId, outcome);
   return outcome;
@@ -106,9 +118,14 @@ export async function rejectRequest(
   userId: string,
   reason?: string,
 ): Promise<ActionOutcome> {
-  const approver = await approverStatus(deps, requestId, userId);
-  const outcome = await applyDecision(deps, requestId, userId, 'reject', (req) =>
-    decideReject(req, userId, approver, reason, deps.now()),
+  const { request, approver } = await withApproverStatus(deps, requestId, userId);
+  const outcome = await applyDecision(
+    deps,
+    requestId,
+    userId,
+    'reject',
+    (req) => decideReject(req, userId, approver, reason, deps.now()),
+    request,
   );
   await settle(deps, requestId, outcome);
   return outcome;
