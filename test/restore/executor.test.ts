@@ -1,0 +1,458 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { executeRequest, MAX_START_ATTEMPTS, START_RETRY_WINDOW_MS } from '../../src/restore/executor.ts';
+import type { BackupInfo } from '../../src/restore/types.ts';
+import { type FakeAws, startFakeAws } from '../fixtures/fake-aws.ts';
+import { APPROVER, messageText } from '../helpers/bot.ts';
+import {
+  approve,
+  type RestoreHarness,
+  requestRestore,
+  startRestoreHarness,
+  storeApproved,
+  texts,
+  useFakeAws,
+} from '../helpers/restore.ts';
+
+const MINUTE = 60_000;
+
+let fake: FakeAws;
+let backup: BackupInfo;
+let h: RestoreHarness;
+let n = 0;
+/** A fresh target table name per test: the fake AWS is shared by the whole file. */
+const table = (label: string) => {
+  n += 1;
+  return `Exec-${label}-${n}`;
+};
+
+beforeAll(async () => {
+  fake = await startFakeAws({ creatingPolls: 2 });
+  useFakeAws(fake);
+  backup = fake.addBackup({
+    tableName: 'MusicCollection',
+    name: 'MusicCollectionBackup',
+    createdAt: new Date(Date.now() - 3600_000),
+    itemCount: 1200,
+    sizeBytes: 2_000_000,
+    gsis: ['ByArtist', 'ByAlbum'],
+  });
+});
+beforeEach(async () => {
+  h = await startRestoreHarness({ fake });
+});
+afterEach(async () => {
+  fake.denyAssumeRole = false;
+  await h.close();
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+function restoreCallsInto(target: string) {
+  return fake.restoreCalls.filter((c) => c.TargetTableName === target);
+}
+
+function restoreAttemptsInto(target: string) {
+  return fake.callsOf('RestoreTableFromBackup').filter((c) => c.params.TargetTableName === target);
+}
+
+/** Replies in the request's thread, in order, as people read them. */
+function thread(id: string): string[] {
+  return texts(h.threadOf(id));
+}
+
+describe('executeRequest', () => {
+  it('moves APPROVED to RESTORING and starts the restore with the requested overrides', async () => {
+    const target = table('overrides');
+    const req = await requestRestore(h, {
+      backup: backup.name,
+      targetTable: target,
+      overrides: {
+        billingMode: 'PROVISIONED',
+        provisionedThroughput: { readCapacityUnits: 25, writeCapacityUnits: 10 },
+        sse: { enabled: true, sseType: 'KMS', kmsMasterKeyId: 'alias/restore-key' },
+        dropIndexes: ['ByArtist'],
+      },
+    });
+
+    const after = await approve(h, req.id);
+
+    expect(after.status).toBe('RESTORING');
+    expect(after.restore).toMatchObject({
+      attempts: 1,
+      tableStatus: 'CREATING',
+      startedAt: h.clock.now().toISOString(),
+    });
+    expect(after.restore?.tableArn).toBe(fake.tableArn(target));
+    expect(after.events.at(-1)).toMatchObject({
+      actor: 'bot',
+      action: 'restore_started',
+      detail: 'CREATING',
+    });
+    const calls = restoreCallsInto(target);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({
+      BackupArn: backup.arn,
+      BillingModeOverride: 'PROVISIONED',
+      ProvisionedThroughputOverride: { ReadCapacityUnits: 25, WriteCapacityUnits: 10 },
+      SSESpecificationOverride: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: 'alias/restore-key' },
+    });
+    const kept = (calls[0]?.GlobalSecondaryIndexOverride as { IndexName: string }[] | undefined)?.map(
+      (i) => i.IndexName,
+    );
+    expect(kept).toEqual(['ByAlbum']);
+    expect(fake.tables.get(target)?.gsis).toEqual(['ByAlbum']);
+    expect(h.audit.filter((a) => a.requestId === req.id).map((a) => a.action)).toEqual([
+      'request',
+      'approve',
+      'start',
+      'restore-started',
+    ]);
+  });
+
+  it('ties the restore call to the approver and the request in the role session', async () => {
+    const target = table('session');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+
+    await approve(h, req.id);
+
+    const call = restoreAttemptsInto(target)[0];
+    const session = [...fake.sessions.values()].find((s) => s.accessKeyId === call?.accessKeyId);
+    expect(session?.sourceIdentity).toBe(APPROVER);
+    expect(session?.roleSessionName).toBe(`restore-bot-${APPROVER}-${req.id}`);
+  });
+
+  it('posts the start in the thread, after the approval', async () => {
+    const target = table('thread');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+
+    await approve(h, req.id);
+
+    const replies = thread(req.id);
+    expect(replies).toHaveLength(2);
+    expect(replies[0]).toContain('approved (1/1)');
+    expect(replies[1]).toContain('started the restore into');
+    expect(replies[1]).toContain(target);
+  });
+
+  it('starts nothing on a duplicate execute hand-off', async () => {
+    const target = table('duplicate');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    await approve(h, req.id);
+
+    const [a, b] = await Promise.all([executeRequest(h.deps, req.id), executeRequest(h.deps, req.id)]);
+    await h.idle();
+
+    expect(restoreAttemptsInto(target)).toHaveLength(1);
+    expect(a?.status).toBe('RESTORING');
+    expect(b?.status).toBe('RESTORING');
+    const stored = await h.request(req.id);
+    expect(stored.events.filter((e) => e.action === 'restore_started')).toHaveLength(1);
+  });
+
+  it('starts one restore when two hand-offs of the same approval run at once', async () => {
+    const target = table('race');
+    const req = await storeApproved(h, { backup, targetTable: target, ageMs: 0 });
+
+    await Promise.all([
+      executeRequest(h.deps, req.id),
+      executeRequest(h.deps, req.id),
+      executeRequest(h.deps, req.id),
+    ]);
+    await h.idle();
+
+    expect(restoreAttemptsInto(target)).toHaveLength(1);
+    expect(h.audit.filter((a) => a.requestId === req.id && a.action === 'start')).toHaveLength(1);
+    expect(thread(req.id).filter((t) => t.includes('started the restore'))).toHaveLength(1);
+  });
+
+  it('does nothing for a request that is not APPROVED', async () => {
+    const target = table('pending');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+
+    const out = await executeRequest(h.deps, req.id);
+
+    expect(out?.status).toBe('PENDING');
+    expect(restoreAttemptsInto(target)).toHaveLength(0);
+  });
+
+  it('fails without a restore call when someone created the target table after the request', async () => {
+    const target = table('taken');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    fake.addTable(target);
+
+    const after = await approve(h, req.id);
+
+    expect(after.status).toBe('FAILED');
+    expect(after.failure?.code).toBe('TableAlreadyExistsException');
+    expect(after.failure?.message).toContain(`A table named ${target} was created in account 123456789012`);
+    expect(after.failure?.message).toContain('Nothing was restored');
+    expect(restoreAttemptsInto(target)).toHaveLength(0);
+    const last = thread(req.id).at(-1) ?? '';
+    expect(last).toContain('*failed*');
+    expect(last).toContain('TableAlreadyExistsException');
+    expect(last).toContain('What to do:');
+  });
+
+  it('treats a table restored from the same backup long before the approval as someone else’s', async () => {
+    const target = table('old-copy');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    const other = await h.deps.targets('prod', 'U0SOMEONE');
+    await other.restoreTableFromBackup({ backup, targetTable: target, overrides: {} });
+    const restored = fake.tables.get(target);
+    if (restored?.restore) restored.restore.restoreDateTime = new Date(Date.now() - 2 * 3600_000);
+
+    const after = await approve(h, req.id);
+
+    expect(after.status).toBe('FAILED');
+    expect(after.failure?.code).toBe('TableAlreadyExistsException');
+    expect(restoreCallsInto(target)).toHaveLength(1);
+  });
+
+  it('adopts its own restore when the table already exists from our backup (a crash after the call)', async () => {
+    const target = table('adopt');
+    const req = await storeApproved(h, { backup, targetTable: target, ageMs: 30_000 });
+    // The worker that crashed had called RestoreTableFromBackup for this request.
+    const crashed = await h.deps.targets('prod', APPROVER, req.id);
+    await crashed.restoreTableFromBackup({ backup, targetTable: target, overrides: {} });
+
+    const after = await executeRequest(h.deps, req.id);
+    await h.idle();
+
+    expect(after?.status).toBe('RESTORING');
+    expect(after?.restore?.startedAt).toBeDefined();
+    expect(after?.events.at(-1)?.action).toBe('restore_started');
+    expect(restoreAttemptsInto(target)).toHaveLength(1);
+  });
+
+  it('adopts its own table when RestoreTableFromBackup answers TableAlreadyExistsException', async () => {
+    const target = table('adopt-late');
+    const req = await storeApproved(h, { backup, targetTable: target, ageMs: 0 });
+    const crashed = await h.deps.targets('prod', APPROVER, req.id);
+    await crashed.restoreTableFromBackup({ backup, targetTable: target, overrides: {} });
+    // The pre-check misses the new table (as a read right after a create can), so the call is made.
+    fake.failNext('DescribeTable', 'ResourceNotFoundException');
+
+    const after = await executeRequest(h.deps, req.id);
+    await h.idle();
+
+    expect(after?.status).toBe('RESTORING');
+    expect(after?.events.at(-1)?.action).toBe('restore_started');
+    expect(restoreAttemptsInto(target).map((c) => c.error)).toEqual([
+      undefined,
+      'TableAlreadyExistsException',
+    ]);
+  });
+});
+
+describe('executeRequest error mapping', () => {
+  it('fails on TableAlreadyExistsException when the table is not ours', async () => {
+    const target = table('exists');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    fake.failNext('RestoreTableFromBackup', 'TableAlreadyExistsException');
+
+    const after = await approve(h, req.id);
+
+    expect(after.status).toBe('FAILED');
+    expect(after.failure).toEqual({
+      code: 'TableAlreadyExistsException',
+      message: expect.stringContaining(`A table named ${target} already exists in prod`),
+    });
+    expect(thread(req.id).at(-1)).toContain('Pick another target name');
+  });
+
+  it('retries BackupInUseException later', async () => {
+    const target = table('backup-busy');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    fake.failNext('RestoreTableFromBackup', 'BackupInUseException');
+
+    const after = await approve(h, req.id);
+
+    expect(after.status).toBe('RESTORING');
+    expect(after.restore?.startedAt).toBeUndefined();
+    expect(after.restore?.attempts).toBe(1);
+    expect(after.events.at(-1)).toMatchObject({
+      action: 'restore_retrying',
+      detail: expect.stringContaining('is in use by another operation'),
+    });
+  });
+
+  it('fails on BackupNotFoundException', async () => {
+    const target = table('backup-gone');
+    const gone = fake.addBackup({
+      tableName: 'Orders',
+      name: 'OrdersGone',
+      createdAt: new Date(Date.now() - 600_000),
+    });
+    const req = await requestRestore(h, { backup: gone.arn, targetTable: target });
+    fake.backups.delete(gone.arn);
+
+    const after = await approve(h, req.id);
+
+    expect(after.status).toBe('FAILED');
+    expect(after.failure?.code).toBe('BackupNotFoundException');
+    expect(after.failure?.message).toContain(`Backup ${gone.arn} was not found in prod`);
+    const last = thread(req.id).at(-1) ?? '';
+    expect(last).toContain('The backup no longer exists');
+    expect(last).toContain('/backups TABLE');
+  });
+
+  it('retries LimitExceededException: stays RESTORING with nextAttemptAt and a restore_retrying event', async () => {
+    const target = table('limit');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    // LimitExceededException is throttling to the SDK, which tries 4 times before giving up.
+    fake.failNext('RestoreTableFromBackup', 'LimitExceededException', { times: 4 });
+
+    const after = await approve(h, req.id);
+
+    expect(after.status).toBe('RESTORING');
+    expect(after.restore?.nextAttemptAt).toBe(new Date(h.clock.now().getTime() + MINUTE).toISOString());
+    expect(after.events.at(-1)).toMatchObject({
+      action: 'restore_retrying',
+      detail: expect.stringContaining('too many concurrent restores'),
+    });
+    expect(thread(req.id).at(-1)).toContain('AWS could not start the restore yet (attempt 1)');
+    expect(restoreAttemptsInto(target)).toHaveLength(4);
+    expect(restoreCallsInto(target)).toHaveLength(0);
+  });
+
+  it('starts a retried restore in the first watcher run after nextAttemptAt, not before', async () => {
+    const target = table('limit-later');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    fake.failNext('RestoreTableFromBackup', 'LimitExceededException', { times: 4 });
+    await approve(h, req.id);
+
+    h.clock.advance(30_000);
+    await h.watch();
+    const early = await h.request(req.id);
+    h.clock.advance(30_000);
+    const result = await h.watch();
+    const later = await h.request(req.id);
+
+    expect(early.restore?.startedAt).toBeUndefined();
+    expect(result.started).toBe(1);
+    expect(later.restore?.startedAt).toBe(h.clock.now().toISOString());
+    expect(later.restore?.attempts).toBe(2);
+    expect(restoreCallsInto(target)).toHaveLength(1);
+    expect(thread(req.id).at(-1)).toContain('started the restore');
+  });
+
+  it('retries TableInUseException later', async () => {
+    const target = table('in-use');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    fake.failNext('RestoreTableFromBackup', 'TableInUseException');
+
+    const after = await approve(h, req.id);
+
+    expect(after.status).toBe('RESTORING');
+    expect(after.events.at(-1)).toMatchObject({
+      action: 'restore_retrying',
+      detail: expect.stringContaining('busy'),
+    });
+  });
+
+  it('fails on AccessDeniedException with an IAM explanation', async () => {
+    const target = table('denied');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    fake.failNext('RestoreTableFromBackup', 'AccessDeniedException');
+
+    const after = await approve(h, req.id);
+
+    expect(after.status).toBe('FAILED');
+    expect(after.failure?.code).toBe('AccessDeniedException');
+    expect(after.failure?.message).toContain(
+      'arn:aws:iam::123456789012:role/dynamodb-restore-bot lacks permission for dynamodb:RestoreTableFromBackup',
+    );
+    expect(after.failure?.message).toContain('PutItem');
+    const last = thread(req.id).at(-1) ?? '';
+    expect(last).toContain("The bot's IAM role in this account is not allowed to do this restore.");
+    expect(last).toContain('dynamodb:RestoreTableFromBackup');
+  });
+
+  it('fails with the trust policy explained when the role cannot be assumed', async () => {
+    const target = table('no-trust');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    fake.denyAssumeRole = true;
+
+    const after = await approve(h, req.id);
+
+    expect(after.status).toBe('FAILED');
+    expect(after.failure?.code).toBe('AccessDenied');
+    expect(after.failure?.message).toContain("Check the role's trust policy");
+    expect(restoreAttemptsInto(target)).toHaveLength(0);
+  });
+
+  it('retries ThrottlingException that outlasts the SDK retries', async () => {
+    const target = table('throttled');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    fake.failNext('RestoreTableFromBackup', 'ThrottlingException', { times: 4 });
+
+    const after = await approve(h, req.id);
+
+    expect(after.status).toBe('RESTORING');
+    expect(after.events.at(-1)).toMatchObject({
+      action: 'restore_retrying',
+      detail: expect.stringContaining('throttling'),
+    });
+    expect(restoreAttemptsInto(target)).toHaveLength(4);
+  });
+
+  it('does not bother the request when the SDK rides out a short throttling burst', async () => {
+    const target = table('burst');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    fake.failNext('RestoreTableFromBackup', 'ThrottlingException', { times: 3 });
+
+    const after = await approve(h, req.id);
+
+    expect(after.events.map((e) => e.action)).toEqual(['requested', 'approved', 'restore_started']);
+    expect(restoreCallsInto(target)).toHaveLength(1);
+  });
+
+  it(`gives up after ${MAX_START_ATTEMPTS} attempts and says what happened and what to do`, async () => {
+    const target = table('give-up');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    fake.failNext('RestoreTableFromBackup', 'TableInUseException', { times: MAX_START_ATTEMPTS });
+    await approve(h, req.id);
+
+    for (let i = 1; i < MAX_START_ATTEMPTS; i += 1) {
+      const current = await h.request(req.id);
+      h.clock.advance(Date.parse(current.restore?.nextAttemptAt ?? '') - h.clock.now().getTime());
+      await h.watch();
+    }
+
+    const after = await h.request(req.id);
+    expect(after.status).toBe('FAILED');
+    expect(after.failure?.code).toBe('TableInUseException');
+    expect(restoreAttemptsInto(target)).toHaveLength(MAX_START_ATTEMPTS);
+    const replies = thread(req.id);
+    expect(replies.filter((t) => t.includes('AWS could not start the restore yet'))).toHaveLength(
+      MAX_START_ATTEMPTS - 1,
+    );
+    const last = replies.at(-1) ?? '';
+    expect(last).toContain('*failed*');
+    expect(last).toContain('is busy with another operation');
+    expect(last).toContain(
+      '*What it means:* A table with the target name is being created or deleted right now.',
+    );
+    expect(last).toContain('*What to do:* Pick another target name, or wait until that operation finishes');
+    expect(messageText(h.rootOf(req.id))).toContain('Failed at');
+  });
+
+  it('gives up when the retry window has passed, whatever the attempt count', async () => {
+    const target = table('window');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    fake.failNext('RestoreTableFromBackup', 'BackupInUseException', { times: 2 });
+    await approve(h, req.id);
+
+    h.clock.advance(START_RETRY_WINDOW_MS);
+    await h.watch();
+
+    const after = await h.request(req.id);
+    expect(after.status).toBe('FAILED');
+    expect(restoreAttemptsInto(target)).toHaveLength(2);
+    expect(after.failure?.code).toBe('BackupInUseException');
+    expect(thread(req.id).at(-1)).toContain(
+      'Another operation (a restore or a deletion) is using this backup',
+    );
+  });
+});
