@@ -235,6 +235,8 @@ function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
       const elapsed = durationBetween(r.startedAt, event.at);
       return `:warning: ${target} is still RESTORING ${elapsed === undefined ? 'after 24h' : `after ${formatDuration(elapsed)}`} (started ${formatUtc(r.startedAt)}). ${actor} has stopped checking on it, so no more updates will come here. ${consoleLink(req, 'Check the table in the AWS console')}; if it stays in CREATING, open a case with AWS Support.${detailNote(event)}`;
     }
+    case 'watch_failing':
+      return `:warning: The bot cannot check on ${target} at the moment, so progress updates have stopped. It keeps trying every minute and says here when the table is ACTIVE; the restore itself carries on in AWS. ${consoleLink(req, 'Check the table in the AWS console')}.${detailNote(event)}`;
     default:
       // An action added to the domain before this builder learnt it: say something true.
       return `${actor}: ${escapeMrkdwn(String(event.action))}.${detailNote(event)}`;
@@ -253,6 +255,7 @@ const FALLBACK: Readonly<Record<string, string>> = {
   active: 'table ACTIVE',
   failed: 'restore FAILED',
   stuck: 'still restoring after 24h; no longer watched',
+  watch_failing: 'the bot cannot check the table at the moment',
 };
 
 /**

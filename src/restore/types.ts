@@ -87,7 +87,8 @@ export type RequestAction =
   | 'progress'
   | 'active'
   | 'failed'
-  | 'stuck';
+  | 'stuck'
+  | 'watch_failing';
 
 /** One step in a request's history; each is posted once as a threaded reply. */
 export interface RequestEvent {
@@ -119,6 +120,10 @@ export interface RestoreProgress {
   nextAttemptAt?: string;
   /** Set once the 24-hour warning is given: the watcher stops polling. */
   stopPolling?: boolean;
+  /** ISO-8601: since when DescribeTable of the new table keeps failing (cleared on success). */
+  watchErrorSince?: string;
+  /** The thread has been told that the bot cannot check the table. */
+  watchErrorReported?: boolean;
 }
 
 export interface RequestFailure {

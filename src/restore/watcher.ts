@@ -1,4 +1,5 @@
 import { auditTransition } from '../audit.ts';
+import type { TargetAccount } from '../aws/types.ts';
 import { attemptStart, executeRequest, sessionUser, toFailure } from './executor.ts';
 import { decideExpire, type EventInput, isExpired, transition } from './lifecycle.ts';
 import { applyDecision, type RestoreDeps } from './service.ts';
@@ -10,6 +11,8 @@ export const PROGRESS_INTERVAL_MS = 10 * 60_000;
 export const STUCK_AFTER_MS = 24 * 3600_000;
 /** An APPROVED request untouched this long lost its hand-off (a worker that never ran). */
 export const LOST_HANDOFF_MS = 2 * 60_000;
+/** DescribeTable failing this long is reported in the thread (once). */
+export const WATCH_ERROR_REPORT_AFTER_MS = 10 * 60_000;
 /** Requests handled at once in one sweep. */
 const CONCURRENCY = 4;
 
@@ -59,7 +62,7 @@ async function record(
  * Returns true when the request ended.
  */
 export async function pollRestore(deps: RestoreDeps, req: RestoreRequest): Promise<boolean> {
-  const restore = req.restore ?? {};
+  const restore = { ...req.restore };
   if (!restore.startedAt || restore.stopPolling) return false;
   const now = deps.now();
   const elapsed = now.getTime() - Date.parse(restore.startedAt);
@@ -73,8 +76,19 @@ export async function pollRestore(deps: RestoreDeps, req: RestoreRequest): Promi
     );
     return false;
   }
-  const target = await deps.targets(req.environment, sessionUser(req), req.id);
-  const table = await target.describeTable(req.targetTable);
+  let table: Awaited<ReturnType<TargetAccount['describeTable']>>;
+  try {
+    const target = await deps.targets(req.environment, sessionUser(req), req.id);
+    table = await target.describeTable(req.targetTable);
+  } catch (err) {
+    await recordWatchError(deps, req, err);
+    throw err;
+  }
+  if (restore.watchErrorSince) {
+    // Checking works again; a later failure starts a new count.
+    delete restore.watchErrorSince;
+    delete restore.watchErrorReported;
+  }
   if (!table || DEAD_TABLE_STATUSES[table.status]) {
     const message = table
       ? `Table ${req.targetTable} ${DEAD_TABLE_STATUSES[table.status]} (status ${table.status}), so the restore cannot finish. Check the table in the console and CloudTrail, then ask for the restore again if needed.`
@@ -123,8 +137,39 @@ export async function pollRestore(deps: RestoreDeps, req: RestoreRequest): Promi
       { actor: 'bot', action: 'progress', detail: table.status },
       'progress',
     );
+  } else if (req.restore?.watchErrorSince) {
+    await record(deps, req, { restore }, undefined, 'watch-recovered');
   }
   return false;
+}
+
+/**
+ * Remembers that the new table could not be checked. People are told once, after it has failed
+ * for WATCH_ERROR_REPORT_AFTER_MS, so a passing blip stays out of the thread but a lost
+ * permission does not leave the thread silent until the 24-hour warning.
+ */
+async function recordWatchError(deps: RestoreDeps, req: RestoreRequest, err: unknown): Promise<void> {
+  const restore = req.restore ?? {};
+  const now = deps.now();
+  if (!restore.watchErrorSince) {
+    await record(
+      deps,
+      req,
+      { restore: { ...restore, watchErrorSince: now.toISOString() } },
+      undefined,
+      'watch-error',
+    );
+    return;
+  }
+  if (restore.watchErrorReported) return;
+  if (now.getTime() - Date.parse(restore.watchErrorSince) < WATCH_ERROR_REPORT_AFTER_MS) return;
+  await record(
+    deps,
+    req,
+    { restore: { ...restore, watchErrorReported: true } },
+    { actor: 'bot', action: 'watch_failing', detail: toFailure(err).message },
+    'watch-failing',
+  );
 }
 
 /**

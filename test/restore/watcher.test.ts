@@ -99,6 +99,7 @@ function expectEachEventPostedOnce(req: RestoreRequest, harness: RestoreHarness 
     active: 'table ACTIVE',
     failed: 'restore FAILED',
     stuck: 'still restoring after 24h; no longer watched',
+    watch_failing: 'the bot cannot check the table at the moment',
   };
   const expected = req.events.slice(1).map((e) => fallback[e.action] ?? e.action);
   const posted = harness.threadOf(req.id).map((m) => m.text?.split(': ').at(-1));
@@ -401,6 +402,42 @@ describe('sweep', () => {
     expect(during.status).toBe('RESTORING');
     expect((await h.request(req.id)).status).toBe('ACTIVE');
     expectEachEventPostedOnce(await h.request(req.id));
+  });
+
+  it('says once in the thread when the table cannot be checked for 10 minutes, then still reports ACTIVE', async () => {
+    const target = table('describe-denied');
+    const req = await restoring(target, 0);
+    fake.failNext('DescribeTable', 'AccessDeniedException', { times: 13 });
+
+    for (let i = 0; i < 13; i += 1) {
+      h.clock.advance(MINUTE);
+      await h.watch();
+    }
+    const during = await h.request(req.id);
+    h.clock.advance(MINUTE);
+    await h.watch();
+
+    expect(during.status).toBe('RESTORING');
+    expect(count(req.id, 'the bot cannot check the table at the moment')).toBe(1);
+    const warning = thread(req.id).find((t) => t.includes('cannot check on'));
+    expect(warning).toMatch(/permission|not allowed|AccessDenied/i);
+    const done = await h.request(req.id);
+    expect(done.status).toBe('ACTIVE');
+    expect(done.restore?.watchErrorSince).toBeUndefined();
+  });
+
+  it('keeps a short DescribeTable outage out of the thread', async () => {
+    const target = table('describe-blip');
+    const req = await restoring(target, 1);
+    fake.failNext('DescribeTable', 'AccessDeniedException', { times: 2 });
+
+    for (let i = 0; i < 3; i += 1) {
+      h.clock.advance(MINUTE);
+      await h.watch();
+    }
+
+    expect(count(req.id, 'the bot cannot check the table at the moment')).toBe(0);
+    expect((await h.request(req.id)).restore?.watchErrorSince).toBeUndefined();
   });
 
   it('posts a transition whose Slack post failed in the next run, exactly once', async () => {
