@@ -47,8 +47,10 @@ export class PackageError extends Error {
 export interface FunctionPackage {
   name: string;
   zipBytes: number;
-  /** The bundled handler (src/handler.mjs) inside the zip, uncompressed. */
+  /** The function's bundled entry module (e.g. src/lambda/slack.mjs) inside the zip, uncompressed. */
   handlerBytes: number;
+  /** Path of that module in the zip. */
+  entryFile: string;
   /** Every file in the zip, uncompressed. */
   unzippedBytes: number;
   files: { name: string; bytes: number }[];
@@ -94,8 +96,11 @@ export function packageService(root: string, outDir: string): PackagedService {
   const functions: FunctionPackage[] = [];
   for (const name of ['slack', 'worker', 'watcher']) {
     const fn = Object.values(resources).find(
-      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === `src/handler.${name}`,
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' && String(r.Properties.FunctionName ?? '').endsWith(`-${name}`),
     );
+    const handler = String(fn?.Properties.Handler ?? '');
+    const entryFile = `${handler.slice(0, handler.lastIndexOf('.'))}.mjs`;
     const variables = (fn?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)
       ?.Variables;
     environment[name] = Object.fromEntries(
@@ -111,7 +116,8 @@ export function packageService(root: string, outDir: string): PackagedService {
     functions.push({
       name,
       zipBytes: statSync(zipPath).size,
-      handlerBytes: entries.find((e) => e.name === 'src/handler.mjs')?.data.length ?? 0,
+      entryFile,
+      handlerBytes: entries.find((e) => e.name === entryFile)?.data.length ?? 0,
       unzippedBytes: entries.reduce((sum, e) => sum + e.data.length, 0),
       files: entries.map((e) => ({ name: e.name, bytes: e.data.length })),
     });

@@ -69,10 +69,10 @@ export async function explainColdStart(
   runs = 21,
 ): Promise<ExplainResults> {
   const specs: { name: string; stubbed: string[]; entry: string }[] = [
-    { name: 'slack handler (src/handler.ts)', stubbed: [], entry: 'src/handler.ts' },
-    { name: 'slack handler without zod', stubbed: ['zod'], entry: 'src/handler.ts' },
-    { name: 'slack handler without yaml', stubbed: ['yaml'], entry: 'src/handler.ts' },
-    { name: 'slack handler without zod and yaml', stubbed: ['zod', 'yaml'], entry: 'src/handler.ts' },
+    { name: 'slack handler (src/lambda/slack.ts)', stubbed: [], entry: 'src/lambda/slack.ts' },
+    { name: 'slack handler without zod', stubbed: ['zod'], entry: 'src/lambda/slack.ts' },
+    { name: 'slack handler without yaml', stubbed: ['yaml'], entry: 'src/lambda/slack.ts' },
+    { name: 'slack handler without zod and yaml', stubbed: ['zod', 'yaml'], entry: 'src/lambda/slack.ts' },
     { name: 'bare Bolt + AWS SDK (bench/bare-handler.ts)', stubbed: [], entry: 'bench/bare-handler.ts' },
   ];
   const built = [];

@@ -122,7 +122,7 @@ function rows(f: Figures): string[][] {
     const isSlack = fn.name === 'slack';
     out.push([
       '1',
-      `${fn.name} bundle: src/handler.mjs (zip)`,
+      `${fn.name} bundle: ${fn.entryFile} (zip)`,
       `${bytes(fn.handlerBytes)} (zip ${bytes(fn.zipBytes)})`,
       isSlack ? '< 1.50 MiB' : '-',
       isSlack ? verdict(fn.handlerBytes < TARGETS.slackBundleBytes) : '-',
@@ -218,7 +218,7 @@ async function main(): Promise<void> {
   mkdirSync(SCRATCH, { recursive: true });
   log('packaging with osls (serverless-esbuild)…');
   const packaged = packageService(ROOT, join(SCRATCH, 'package'));
-  const realBundle = await bundleLikeServerless(ROOT, 'src/handler.ts', join(SCRATCH, 'build', 'real'));
+  const realBundle = await bundleLikeServerless(ROOT, 'src/lambda/slack.ts', join(SCRATCH, 'build', 'real'));
   const bareBundle = await bundleLikeServerless(
     ROOT,
     'bench/bare-handler.ts',
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
   const packageDir = join(packaged.dir, 'slack');
   const setup = {
     packageDir,
-    realHandler: join(packageDir, 'src', 'handler.mjs'),
+    realHandler: join(packageDir, 'src', 'lambda', 'slack.mjs'),
     bareHandler: bareBundle.path,
     functionEnv: packaged.environment.slack ?? {},
     scratchDir: SCRATCH,

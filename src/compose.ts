@@ -1,8 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type AuditSink, stdoutAudit } from './audit.ts';
-import { createStsClient } from './aws/clients.ts';
-import { RoleSessions } from './aws/sessions.ts';
-import { createTargetAccountFactory } from './aws/target.ts';
 import type { TargetAccountFactory } from './aws/types.ts';
 import type { BotConfig } from './config.ts';
 import type { Dispatcher } from './jobs.ts';
@@ -23,8 +20,8 @@ export interface ComposeOptions {
   log: Logger;
   now?: () => Date;
   audit?: AuditSink;
-  /** Replaces the STS-backed target accounts (tests). */
-  targets?: TargetAccountFactory;
+  /** The target accounts: createStsTargets() in production, a fake in tests. */
+  targets: TargetAccountFactory;
 }
 
 /**
@@ -34,22 +31,10 @@ export interface ComposeOptions {
 export function composeDeps(o: ComposeOptions): WorkerDeps {
   const now = o.now ?? (() => new Date());
   const slack = createWebClient(o.slackToken, o.slackApiUrl);
-  const fallbackRegion = Object.values(o.config.environments)[0]?.region;
-  const targets =
-    o.targets ??
-    createTargetAccountFactory({
-      config: o.config,
-      sessions: new RoleSessions({
-        sts: createStsClient(process.env.AWS_REGION ?? fallbackRegion),
-        config: o.config,
-        now,
-      }),
-      now,
-    });
   return {
     config: o.config,
     store: new RequestStore(o.stateClient, o.stateTable),
-    targets,
+    targets: o.targets,
     directory: new SlackDirectory(slack, () => now().getTime()),
     dispatcher: o.dispatcher,
     now,

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { createApp } from './app.ts';
 import type { AuditSink } from './audit.ts';
+import { createStsTargets } from './aws/target.ts';
 import type { TargetAccountFactory } from './aws/types.ts';
 import { composeDeps } from './compose.ts';
 import { ConfigError, type LocalEnv, LocalEnvSchema, loadConfigFile, parseEnv } from './config.ts';
@@ -70,7 +71,7 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
     log,
     ...(options.now ? { now: options.now } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
-    ...(options.targets ? { targets: options.targets } : {}),
+    targets: options.targets ?? createStsTargets(config, options.now),
   });
   dispatcher.attach((job) => runJob(deps, job));
 

@@ -15,9 +15,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { BotConfig, EnvironmentConfig } from '../config.ts';
 import type { BackupInfo, RestoreOverrides } from '../restore/types.ts';
-import { createDynamoDbClient } from './clients.ts';
+import { createDynamoDbClient, createStsClient } from './clients.ts';
 import { type AwsErrorContext, AwsOperationError, mapAwsError } from './errors.ts';
-import type { RoleSessions } from './sessions.ts';
+import { RoleSessions } from './sessions.ts';
 import type { ListBackupsFilter, TableInfo, TargetAccount, TargetAccountFactory } from './types.ts';
 
 /** Builds the DynamoDB client for one role session; tests hand in one pointed at a fake. */
@@ -346,4 +346,17 @@ export function createTargetAccountFactory(init: {
     cache.set(key, { target, client, lastUsed: at });
     return target;
   };
+}
+
+/**
+ * Target accounts reached through STS role sessions made with the bot's own credentials: the
+ * production wiring of the worker, the watcher and `npm start`.
+ */
+export function createStsTargets(
+  config: BotConfig,
+  now: () => Date = () => new Date(),
+): TargetAccountFactory {
+  const region = process.env.AWS_REGION ?? Object.values(config.environments)[0]?.region;
+  const sessions = new RoleSessions({ sts: createStsClient(region), config, now });
+  return createTargetAccountFactory({ config, sessions, now });
 }

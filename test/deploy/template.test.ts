@@ -18,6 +18,13 @@ import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
 import { apiGatewayEvent, signSlackBody } from '../fixtures/slack-requests.ts';
 import { readZip, type ZipEntry } from './zip.ts';
 
+/** Each function is bundled from its own entry module, so the slack bundle carries only listener code. */
+const HANDLERS: Record<string, string> = {
+  slack: 'src/lambda/slack.slack',
+  worker: 'src/lambda/worker.worker',
+  watcher: 'src/lambda/worker.watcher',
+};
+
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, '.serverless');
 const SERVICE = 'dynamodb-restore-bot';
@@ -180,7 +187,7 @@ describe('serverless.yml functions', () => {
       const { props } = functionResource(name);
       expect(props.Runtime).toBe('nodejs22.x');
       expect(props.Architectures).toEqual(['arm64']);
-      expect(props.Handler).toBe(`src/handler.${name}`);
+      expect(props.Handler).toBe(HANDLERS[name]);
     }
   });
 
@@ -498,19 +505,17 @@ describe('slack function package', () => {
       return readFileSync(resultFile, 'utf8');
     }
 
-    it('exports three handlers that take at most two arguments', async () => {
+    it('exports the slack handler as a two-argument function and carries no worker code', async () => {
       const out = await runInPackage(`
-        const m = await import('./src/handler.mjs');
-        report(['slack', 'worker', 'watcher'].map((n) => [n, typeof m[n], m[n]?.length]));
+        const { readdirSync } = await import('node:fs');
+        const m = await import('./src/lambda/slack.mjs');
+        report({ exports: Object.keys(m), slack: [typeof m.slack, m.slack?.length], files: readdirSync('./src/lambda') });
       `);
 
-      expect(JSON.parse(out)).toEqual([
-        ['slack', 'function', 2],
-        ['worker', 'function', expect.any(Number)],
-        ['watcher', 'function', expect.any(Number)],
-      ]);
-      for (const [, , length] of JSON.parse(out) as [string, string, number][])
-        expect(length).toBeLessThan(3);
+      const { exports, slack, files } = JSON.parse(out);
+      expect(exports).toEqual(['slack']);
+      expect(slack).toEqual(['function', 2]);
+      expect(files.filter((f: string) => f.endsWith('.mjs'))).toEqual(['slack.mjs']);
     });
 
     it('reads its secrets from SSM by name and verifies Slack signatures with them', async () => {
@@ -520,7 +525,7 @@ describe('slack function package', () => {
       const forged = apiGatewayEvent(body, signSlackBody('not-the-secret', body));
 
       const out = await runInPackage(`
-        const { slack } = await import('./src/handler.mjs');
+        const { slack } = await import('./src/lambda/slack.mjs');
         const context = { functionName: 'dynamodb-restore-bot-ci-slack', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 9000 };
         const forged = await slack(${JSON.stringify(forged)}, context);
         const signed = await slack(${JSON.stringify(signed)}, context);

@@ -1,0 +1,91 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { AwsLambdaReceiver } from '@slack/bolt';
+import type { TargetAccountFactory } from '../aws/types.ts';
+import { composeDeps } from '../compose.ts';
+import { type BotConfig, LambdaEnvSchema, loadConfigFile, parseEnv } from '../config.ts';
+import { LambdaDispatcher } from '../dispatch.ts';
+import { createLogger } from '../log.ts';
+import { readSecrets } from '../secrets.ts';
+import type { WorkerDeps } from '../worker.ts';
+
+export type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
+export type AwsEvent = Parameters<AwsHandler>[0];
+
+/** Everything one Lambda container builds once, at its first invocation. */
+export interface Runtime {
+  deps: WorkerDeps;
+  secrets: { signingSecret: string; token: string };
+  slackApiUrl?: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The Bolt handler, built by the slack function on first use. */
+  slackHandler?: AwsHandler;
+}
+
+type TargetsLoader = (config: BotConfig, now: () => Date) => TargetAccountFactory;
+let targetsLoader: TargetsLoader | undefined;
+
+/**
+ * Called by the worker's entry module. The slack function never calls a target account (its
+ * listeners hand that work to the worker), so its bundle leaves out STS and the target-account
+ * code, which keeps its cold start close to a bare Bolt handler's.
+ */
+export function provideTargets(loader: TargetsLoader): void {
+  targetsLoader = loader;
+}
+
+function targetsFor(config: BotConfig, now: () => Date): TargetAccountFactory {
+  let factory: TargetAccountFactory | undefined;
+  return (environment, slackUserId, sessionTag) => {
+    if (!targetsLoader) throw new Error('Target accounts are used by the worker and watcher functions only');
+    factory ??= targetsLoader(config, now);
+    return factory(environment, slackUserId, sessionTag);
+  };
+}
+
+async function init(): Promise<Runtime> {
+  const env = parseEnv(LambdaEnvSchema, process.env);
+  const log = createLogger(env.LOG_LEVEL);
+  const config = loadConfigFile(env.RESTORE_BOT_CONFIG);
+  const secrets = await readSecrets(new SSMClient({}), {
+    signingSecret: env.SLACK_SIGNING_SECRET_PARAM,
+    token: env.SLACK_BOT_TOKEN_PARAM,
+  });
+  const now = () => new Date();
+  const deps = composeDeps({
+    config,
+    stateClient: new DynamoDBClient({}),
+    stateTable: env.STATE_TABLE_NAME,
+    slackToken: secrets.token,
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    dispatcher: new LambdaDispatcher(new LambdaClient({}), env.WORKER_FUNCTION_NAME),
+    targets: targetsFor(config, now),
+    now,
+    log,
+  });
+  return {
+    deps,
+    secrets,
+    logLevel: env.LOG_LEVEL,
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+  };
+}
+
+let runtime: Promise<Runtime> | undefined;
+
+/** The container's runtime; a failed cold start (bad config, unreadable secret) is retried next time. */
+export function getRuntime(): Promise<Runtime> {
+  if (!runtime) {
+    runtime = init();
+    runtime.catch(() => {
+      runtime = undefined;
+    });
+  }
+  return runtime;
+}
+
+/** For tests: forget the built runtime so the next invocation starts cold. */
+export function resetRuntime(): void {
+  runtime = undefined;
+}
