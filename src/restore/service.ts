@@ -92,43 +92,44 @@ async function withApproverStatus(
   return { request, approver: env ? await isApprover(env, userId, deps.directory) : false };
 }
 
-/** An approval click. */
-export async function approveRequest(
+/** A click that only approvers may make: the approver check reuses the request it read. */
+async function actAsApprover(
   deps: RestoreDeps,
   requestId: string,
   userId: string,
+  action: string,
+  decide: (req: RestoreRequest, approver: boolean, now: Date) => Decision,
 ): Promise<ActionOutcome> {
   const { request, approver } = await withApproverStatus(deps, requestId, userId);
   const outcome = await applyDecision(
     deps,
     requestId,
     userId,
-    'approve',
-    (req) => decideApproval(req, userId, approver, deps.now()),
+    action,
+    (req) => decide(req, approver, deps.now()),
     request,
   );
   await settle(deps, requestId, outcome);
   return outcome;
 }
 
+/** An approval click. */
+export function approveRequest(deps: RestoreDeps, requestId: string, userId: string): Promise<ActionOutcome> {
+  return actAsApprover(deps, requestId, userId, 'approve', (req, approver, now) =>
+    decideApproval(req, userId, approver, now),
+  );
+}
+
 /** A rejection by an approver, with an optional reason. */
-export async function rejectRequest(
+export function rejectRequest(
   deps: RestoreDeps,
   requestId: string,
   userId: string,
   reason?: string,
 ): Promise<ActionOutcome> {
-  const { request, approver } = await withApproverStatus(deps, requestId, userId);
-  const outcome = await applyDecision(
-    deps,
-    requestId,
-    userId,
-    'reject',
-    (req) => decideReject(req, userId, approver, reason, deps.now()),
-    request,
+  return actAsApprover(deps, requestId, userId, 'reject', (req, approver, now) =>
+    decideReject(req, userId, approver, reason, now),
   );
-  await settle(deps, requestId, outcome);
-  return outcome;
 }
 
 /** The requester withdraws their request. */
