@@ -26,6 +26,9 @@ export function createApp(o: CreateAppOptions): App {
     token: o.token,
     clientOptions: slackClientOptions(o.slackApiUrl),
     logLevel: BOLT_LEVELS[o.logLevel ?? 'info'],
+    // Bolt would call auth.test while it builds the app and crash the process on an unhandled
+    // rejection when Slack is unreachable; deferred, it runs with the first request instead.
+    tokenVerificationEnabled: false,
   });
   registerListeners(app, o.deps);
   app.error(async (error) => {

@@ -168,6 +168,17 @@ describe('npm start as a process', () => {
     }
   });
 
+  it('keeps running when Slack cannot be reached at start-up', async () => {
+    const { child, output } = await startProcess({ SLACK_API_URL: 'http://127.0.0.1:9/api/' });
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(child.exitCode).toBeNull();
+      expect(output()).not.toMatch(/WebAPIRequestError/);
+    } finally {
+      await stop(child);
+    }
+  });
+
   it('refuses to start with a bad config file and lists every problem by path', async () => {
     const bad = join(dir, 'bad.yml');
     writeFileSync(bad, stringify({ environments: { prod: { accountId: 12, region: 'x' } } }));
