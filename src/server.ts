@@ -157,6 +157,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // A long-running bot logs a stray failure instead of dying in the middle of an incident.
+  process.on('unhandledRejection', (error) => server.deps.log.error('unhandled rejection', { error }));
   const stop = async () => {
     await server.close();
     process.exit(0);
