@@ -33,6 +33,15 @@ export const EnvironmentSchema = z
   .superRefine((env, ctx) => {
     if (env.approvers.users.length === 0 && env.approvers.userGroups.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'needs at least one user or user group' });
+    } else if (
+      env.approvers.userGroups.length === 0 &&
+      new Set(env.approvers.users).size < env.requiredApprovals
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['requiredApprovals'],
+        message: `is ${env.requiredApprovals}, but only ${new Set(env.approvers.users).size} approver(s) are listed, so no request could ever be approved`,
+      });
     }
     const roleAccount = env.roleArn.split(':')[4];
     if (roleAccount !== env.accountId) {

@@ -88,6 +88,13 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('rejects more required approvals than listed approvers', () => {
+    const env = { ...good.environments.prod, requiredApprovals: 2, approvers: { users: ['U0APPROVER'] } };
+    expect(problemsOf({ environments: { prod: env } })).toEqual([
+      'environments.prod.requiredApprovals: is 2, but only 1 approver(s) are listed, so no request could ever be approved',
+    ]);
+  });
+
   it('rejects a role in another account than accountId', () => {
     const env = { ...good.environments.prod, roleArn: 'arn:aws:iam::999999999999:role/x' };
     expect(problemsOf({ environments: { prod: env } })[0]).toMatch(
