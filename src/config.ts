@@ -1,84 +1,98 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import * as z from 'zod';
+import { en } from 'zod/locales';
+// zod/mini is zod v4 with the same checks, issue paths and messages, but a functional API that a
+// bundler can trim to what is used: it keeps the slack function's bundle and cold start small.
+import * as z from 'zod/mini';
 
-const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user ID such as U0123ABCD');
-const SlackGroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD');
+// zod/mini loads no locale of its own; without one every problem would read "Invalid input".
+z.config(en());
+
+const SlackUserId = z
+  .string()
+  .check(z.regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user ID such as U0123ABCD'));
+const SlackGroupId = z
+  .string()
+  .check(z.regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD'));
 const SlackChannelId = z
   .string()
-  .regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD');
+  .check(z.regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD'));
 
-const PrincipalsSchema = z
-  .object({
-    users: z.array(SlackUserId).default([]),
-    userGroups: z.array(SlackGroupId).default([]),
-  })
-  .strict();
+const PrincipalsSchema = z.strictObject({
+  users: z._default(z.array(SlackUserId), []),
+  userGroups: z._default(z.array(SlackGroupId), []),
+});
 
 export const EnvironmentSchema = z
-  .object({
-    accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account ID (quote it in YAML)'),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1'),
-    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'),
-    externalId: z
+  .strictObject({
+    accountId: z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account ID (quote it in YAML)')),
+    region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1')),
+    roleArn: z
       .string()
-      .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-')
-      .optional(),
-    requiredApprovals: z.number().int().min(1).max(5).default(1),
+      .check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN')),
+    externalId: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-'),
+        ),
+    ),
+    requiredApprovals: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(5)), 1),
     approvers: PrincipalsSchema,
-    requesters: PrincipalsSchema.optional(),
-    channels: z.array(SlackChannelId).optional(),
+    requesters: z.optional(PrincipalsSchema),
+    channels: z.optional(z.array(SlackChannelId)),
   })
-  .strict()
-  .superRefine((env, ctx) => {
-    if (env.approvers.users.length === 0 && env.approvers.userGroups.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'needs at least one user or user group' });
-    } else if (
-      env.approvers.userGroups.length === 0 &&
-      new Set(env.approvers.users).size < env.requiredApprovals
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['requiredApprovals'],
-        message: `is ${env.requiredApprovals}, but only ${new Set(env.approvers.users).size} approver(s) are listed, so no request could ever be approved`,
-      });
-    }
-    const roleAccount = env.roleArn.split(':')[4];
-    if (roleAccount !== env.accountId) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['roleArn'],
-        message: `is in account ${roleAccount}, not in accountId ${env.accountId}`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((env, ctx) => {
+      if (env.approvers.users.length === 0 && env.approvers.userGroups.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['approvers'],
+          message: 'needs at least one user or user group',
+        });
+      } else if (
+        env.approvers.userGroups.length === 0 &&
+        new Set(env.approvers.users).size < env.requiredApprovals
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['requiredApprovals'],
+          message: `is ${env.requiredApprovals}, but only ${new Set(env.approvers.users).size} approver(s) are listed, so no request could ever be approved`,
+        });
+      }
+      const roleAccount = env.roleArn.split(':')[4];
+      if (roleAccount !== env.accountId) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['roleArn'],
+          message: `is in account ${roleAccount}, not in accountId ${env.accountId}`,
+        });
+      }
+    }),
+  );
 
 export const ConfigSchema = z
-  .object({
-    approvalTimeoutMinutes: z
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 60)
-      .default(30),
-    defaultEnvironment: z.string().min(1).optional(),
+  .strictObject({
+    approvalTimeoutMinutes: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(24 * 60)), 30),
+    defaultEnvironment: z.optional(z.string().check(z.minLength(1))),
     environments: z
       .record(
-        z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'environment names are 1-32 of A-Z a-z 0-9 _ -'),
+        z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'environment names are 1-32 of A-Z a-z 0-9 _ -')),
         EnvironmentSchema,
       )
-      .refine((envs) => Object.keys(envs).length > 0, 'needs at least one environment'),
+      .check(z.refine((envs) => Object.keys(envs).length > 0, 'needs at least one environment')),
   })
-  .strict()
-  .superRefine((config, ctx) => {
-    if (config.defaultEnvironment && !(config.defaultEnvironment in config.environments)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['defaultEnvironment'],
-        message: `"${config.defaultEnvironment}" is not one of the environments (${Object.keys(config.environments).join(', ')})`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((config, ctx) => {
+      if (config.defaultEnvironment && !(config.defaultEnvironment in config.environments)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['defaultEnvironment'],
+          message: `"${config.defaultEnvironment}" is not one of the environments (${Object.keys(config.environments).join(', ')})`,
+        });
+      }
+    }),
+  );
 
 export type BotConfig = z.infer<typeof ConfigSchema>;
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
@@ -145,42 +159,45 @@ export function resolveEnvironment(
   return { name, env };
 }
 
-const Bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const Bool = z.pipe(
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']),
+  z.transform((v) => v === 'true' || v === '1' || v === 'yes'),
+);
 
 /** Process environment for `npm start` (DESIGN, "Local run"). */
 export const LocalEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65535)), 3000),
   SLACK_SIGNING_SECRET: z.string({ error: 'is required (Slack app > Basic Information > Signing Secret)' }),
   SLACK_BOT_TOKEN: z.string({
     error: 'is required (Slack app > OAuth & Permissions > Bot User OAuth Token)',
   }),
-  SLACK_API_URL: z.url().optional(),
-  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token (xapp-...)').optional(),
-  RESTORE_BOT_CONFIG: z.string().default('restore-bot.config.yml'),
-  STATE_TABLE_NAME: z.string().min(3).optional(),
-  WATCH_INTERVAL_SECONDS: z.coerce.number().min(1).default(60),
-  DATA_DIR: z.string().default('.data'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  SLACK_VERIFY_TOKEN: Bool.default(true),
+  SLACK_API_URL: z.optional(z.url()),
+  SLACK_APP_TOKEN: z.optional(
+    z.string().check(z.startsWith('xapp-', 'must be an app-level token (xapp-...)')),
+  ),
+  RESTORE_BOT_CONFIG: z._default(z.string(), 'restore-bot.config.yml'),
+  STATE_TABLE_NAME: z.optional(z.string().check(z.minLength(3))),
+  WATCH_INTERVAL_SECONDS: z._default(z.coerce.number().check(z.minimum(1)), 60),
+  DATA_DIR: z._default(z.string(), '.data'),
+  LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+  SLACK_VERIFY_TOKEN: z._default(Bool, true),
 });
 export type LocalEnv = z.infer<typeof LocalEnvSchema>;
 
 /** Process environment of the Lambda functions: parameter names only, never secret values. */
 export const LambdaEnvSchema = z.object({
-  STATE_TABLE_NAME: z.string().min(3),
-  RESTORE_BOT_CONFIG: z.string().default('restore-bot.config.yml'),
-  SLACK_SIGNING_SECRET_PARAM: z.string().min(1),
-  SLACK_BOT_TOKEN_PARAM: z.string().min(1),
-  WORKER_FUNCTION_NAME: z.string().min(1),
-  SLACK_API_URL: z.url().optional(),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  STATE_TABLE_NAME: z.string().check(z.minLength(3)),
+  RESTORE_BOT_CONFIG: z._default(z.string(), 'restore-bot.config.yml'),
+  SLACK_SIGNING_SECRET_PARAM: z.string().check(z.minLength(1)),
+  SLACK_BOT_TOKEN_PARAM: z.string().check(z.minLength(1)),
+  WORKER_FUNCTION_NAME: z.string().check(z.minLength(1)),
+  SLACK_API_URL: z.optional(z.url()),
+  LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
 });
 export type LambdaEnv = z.infer<typeof LambdaEnvSchema>;
 
 /** Parses process.env with a schema; a bad environment lists every variable that is wrong. */
-export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+export function parseEnv<T extends z.ZodMiniType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
   if (!result.success) {

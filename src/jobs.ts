@@ -1,33 +1,37 @@
-import * as z from 'zod';
+import { en } from 'zod/locales';
+// zod/mini, as in src/config.ts: the slack function's bundle carries only the checks it uses.
+import * as z from 'zod/mini';
+
+// zod/mini loads no locale of its own; without one every problem would read "Invalid input".
+z.config(en());
 
 /** Where the answer to a command goes: its response_url, or an ephemeral message (modal submissions). */
 export const ReplyToSchema = z.union([
   z.object({ responseUrl: z.url() }),
-  z.object({ channelId: z.string().min(1), userId: z.string().min(1) }),
+  z.object({ channelId: z.string().check(z.minLength(1)), userId: z.string().check(z.minLength(1)) }),
 ]);
 export type ReplyTo = z.infer<typeof ReplyToSchema>;
 
-const Actor = { userId: z.string().min(1), channelId: z.string().min(1), replyTo: ReplyToSchema };
+const NonEmpty = () => z.string().check(z.minLength(1));
+const Actor = { userId: NonEmpty(), channelId: NonEmpty(), replyTo: ReplyToSchema };
 
-const OverridesSchema = z
-  .object({
-    billingMode: z.enum(['PAY_PER_REQUEST', 'PROVISIONED']).optional(),
-    provisionedThroughput: z
-      .object({
-        readCapacityUnits: z.number().int().positive(),
-        writeCapacityUnits: z.number().int().positive(),
-      })
-      .optional(),
-    sse: z
-      .object({
-        enabled: z.boolean(),
-        sseType: z.enum(['KMS', 'AES256']).optional(),
-        kmsMasterKeyId: z.string().optional(),
-      })
-      .optional(),
-    dropIndexes: z.union([z.literal('ALL'), z.array(z.string())]).optional(),
-  })
-  .strict();
+const OverridesSchema = z.strictObject({
+  billingMode: z.optional(z.enum(['PAY_PER_REQUEST', 'PROVISIONED'])),
+  provisionedThroughput: z.optional(
+    z.object({
+      readCapacityUnits: z.number().check(z.int(), z.positive()),
+      writeCapacityUnits: z.number().check(z.int(), z.positive()),
+    }),
+  ),
+  sse: z.optional(
+    z.object({
+      enabled: z.boolean(),
+      sseType: z.optional(z.enum(['KMS', 'AES256'])),
+      kmsMasterKeyId: z.optional(z.string()),
+    }),
+  ),
+  dropIndexes: z.optional(z.union([z.literal('ALL'), z.array(z.string())])),
+});
 
 /**
  * Work handed from a Slack listener to the worker, so the listener can acknowledge within
@@ -38,32 +42,32 @@ export const JobSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('backups.list'),
     ...Actor,
-    env: z.string().optional(),
-    table: z.string().optional(),
+    env: z.optional(z.string()),
+    table: z.optional(z.string()),
     backupType: z.enum(['USER', 'SYSTEM', 'AWS_BACKUP', 'ALL']),
-    since: z.iso.datetime().optional(),
-    limit: z.number().int().positive(),
-    offset: z.number().int().min(0).default(0),
+    since: z.optional(z.iso.datetime()),
+    limit: z.number().check(z.int(), z.positive()),
+    offset: z._default(z.number().check(z.int(), z.minimum(0)), 0),
   }),
   z.object({
     type: z.literal('backups.describe'),
     ...Actor,
-    env: z.string().optional(),
-    backup: z.string().min(1),
+    env: z.optional(z.string()),
+    backup: NonEmpty(),
   }),
   z.object({
     type: z.literal('restore.request'),
     ...Actor,
     /** Chosen by the listener, so a retried job cannot create a second request. */
-    requestId: z.string().min(1),
-    backup: z.string().min(1),
-    targetTable: z.string().min(1),
-    env: z.string().optional(),
-    reason: z.string().optional(),
+    requestId: NonEmpty(),
+    backup: NonEmpty(),
+    targetTable: NonEmpty(),
+    env: z.optional(z.string()),
+    reason: z.optional(z.string()),
     overrides: OverridesSchema,
   }),
-  z.object({ type: z.literal('request.notify'), requestId: z.string().min(1) }),
-  z.object({ type: z.literal('request.execute'), requestId: z.string().min(1) }),
+  z.object({ type: z.literal('request.notify'), requestId: NonEmpty() }),
+  z.object({ type: z.literal('request.execute'), requestId: NonEmpty() }),
 ]);
 export type Job = z.infer<typeof JobSchema>;
 export type JobOf<T extends Job['type']> = Extract<Job, { type: T }>;

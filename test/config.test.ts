@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  LambdaEnvSchema,
   LocalEnvSchema,
   loadConfigFile,
   parseConfig,
@@ -95,6 +96,16 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('words each problem in plain English, unknown keys by name', () => {
+    const env = { ...good.environments.prod, requiredApprovals: 0, surprise: true };
+    expect(problemsOf({ approvalTimeoutMinutes: 1.5, environments: { prod: env }, extra: 1 })).toEqual([
+      'approvalTimeoutMinutes: Invalid input: expected int, received number',
+      'environments.prod.requiredApprovals: Too small: expected number to be >=1',
+      'environments.prod: Unrecognized key: "surprise"',
+      '(top level): Unrecognized key: "extra"',
+    ]);
+  });
+
   it('rejects a role in another account than accountId', () => {
     const env = { ...good.environments.prod, roleArn: 'arn:aws:iam::999999999999:role/x' };
     expect(problemsOf({ environments: { prod: env } })[0]).toMatch(
@@ -131,10 +142,68 @@ describe('resolveEnvironment', () => {
   });
 });
 
+describe('LambdaEnvSchema', () => {
+  it('lists every missing or malformed variable', () => {
+    expect(() =>
+      parseEnv(LambdaEnvSchema, { STATE_TABLE_NAME: 'ab', SLACK_API_URL: 'nope', LOG_LEVEL: 'loud' }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          'STATE_TABLE_NAME: Too small: expected string to have >=3 characters',
+          'SLACK_SIGNING_SECRET_PARAM: Invalid input: expected string, received undefined',
+          'SLACK_BOT_TOKEN_PARAM: Invalid input: expected string, received undefined',
+          'WORKER_FUNCTION_NAME: Invalid input: expected string, received undefined',
+          'SLACK_API_URL: Invalid URL',
+          'LOG_LEVEL: Invalid option: expected one of "debug"|"info"|"warn"|"error"',
+        ],
+      }),
+    );
+  });
+
+  it('ignores other variables and applies the defaults', () => {
+    const env = parseEnv(LambdaEnvSchema, {
+      STATE_TABLE_NAME: 'bot-state',
+      SLACK_SIGNING_SECRET_PARAM: '/bot/signing',
+      SLACK_BOT_TOKEN_PARAM: '/bot/token',
+      WORKER_FUNCTION_NAME: 'bot-worker',
+      AWS_REGION: 'us-east-1',
+      SLACK_API_URL: '',
+    });
+    expect(env).toEqual({
+      STATE_TABLE_NAME: 'bot-state',
+      SLACK_SIGNING_SECRET_PARAM: '/bot/signing',
+      SLACK_BOT_TOKEN_PARAM: '/bot/token',
+      WORKER_FUNCTION_NAME: 'bot-worker',
+      RESTORE_BOT_CONFIG: 'restore-bot.config.yml',
+      LOG_LEVEL: 'info',
+    });
+  });
+});
+
 describe('LocalEnvSchema', () => {
   it('requires the Slack secrets and reports both', () => {
     expect(() => parseEnv(LocalEnvSchema, {})).toThrow(
       /SLACK_SIGNING_SECRET: is required[\s\S]*SLACK_BOT_TOKEN/,
+    );
+  });
+
+  it('rejects a bad port, flag or app token', () => {
+    expect(() =>
+      parseEnv(LocalEnvSchema, {
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        PORT: '70000',
+        SLACK_VERIFY_TOKEN: 'maybe',
+        SLACK_APP_TOKEN: 'xoxb-1',
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          'PORT: Too big: expected number to be <=65535',
+          'SLACK_APP_TOKEN: must be an app-level token (xapp-...)',
+          'SLACK_VERIFY_TOKEN: Invalid option: expected one of "0"|"1"|"true"|"false"|"yes"|"no"',
+        ],
+      }),
     );
   });
 

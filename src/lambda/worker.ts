@@ -1,3 +1,4 @@
+import { parse } from 'zod';
 import { createStsTargets } from '../aws/target.ts';
 import { JobSchema } from '../jobs.ts';
 import { runJob, runWatcher } from '../worker.ts';
@@ -8,7 +9,9 @@ provideTargets(createStsTargets);
 /** Asynchronous worker: one job per invoke (see src/jobs.ts). */
 export const worker = async (event: unknown): Promise<void> => {
   const { deps } = await getRuntime();
-  await runJob(deps, JobSchema.parse(event));
+  // zod's parse rather than the zod/mini schema's own: a payload that is not a job still fails with
+  // a ZodError (what the worker has always thrown, logged with every issue), not zod core's $ZodError.
+  await runJob(deps, parse(JobSchema, event));
 };
 
 /** Scheduled every minute: expiry, restore progress, and Slack updates that are still owed. */
