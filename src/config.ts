@@ -125,19 +125,38 @@ export function parseConfig(raw: unknown, source = 'config'): BotConfig {
   return result.data;
 }
 
-/** Reads and validates the YAML config file. */
-export function loadConfigFile(path: string): BotConfig {
-  let text: string;
+function readConfigText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     throw new ConfigError(path, [`cannot read the file: ${(err as Error).message}`], { cause: err });
   }
+}
+
+/** Reads and validates the YAML config file. */
+export function loadConfigFile(path: string): BotConfig {
+  const text = readConfigText(path);
   let raw: unknown;
   try {
     raw = parseYaml(text);
   } catch (err) {
     throw new ConfigError(path, [`not valid YAML: ${(err as Error).message}`], { cause: err });
+  }
+  return parseConfig(raw, path);
+}
+
+/**
+ * Reads and validates the JSON form of the config file that `osls package` writes for the Lambda
+ * functions (deploy/serverless-variables.cjs): the same checks as {@link loadConfigFile}, without
+ * a YAML parser in the function's bundle and cold start.
+ */
+export function loadConfigJson(path: string): BotConfig {
+  const text = readConfigText(path);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(path, [`not valid JSON: ${(err as Error).message}`], { cause: err });
   }
   return parseConfig(raw, path);
 }

@@ -7,6 +7,7 @@ import {
   LambdaEnvSchema,
   LocalEnvSchema,
   loadConfigFile,
+  loadConfigJson,
   parseConfig,
   parseEnv,
   resolveEnvironment,
@@ -125,6 +126,46 @@ describe('loadConfigFile', () => {
     const path = join(dir, 'bad.yml');
     writeFileSync(path, 'environments: [unclosed');
     expect(() => loadConfigFile(path)).toThrow(/not valid YAML/);
+  });
+});
+
+describe('loadConfigJson', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'config-json-test-'));
+
+  it('reads the JSON form of a config as the YAML file reads', () => {
+    const fromYaml = loadConfigFile('restore-bot.config.example.yml');
+    const path = join(dir, 'example.json');
+    writeFileSync(path, JSON.stringify(fromYaml));
+
+    expect(loadConfigJson(path)).toEqual(fromYaml);
+  });
+
+  it('lists every problem by path, naming the file', () => {
+    const path = join(dir, 'bad.json');
+    writeFileSync(
+      path,
+      JSON.stringify({ environments: { prod: { ...good.environments.prod, region: 'Virginia' } } }),
+    );
+
+    expect(() => loadConfigJson(path)).toThrow(
+      expect.objectContaining({
+        source: path,
+        problems: ['environments.prod.region: must be an AWS region such as us-east-1'],
+      }),
+    );
+  });
+
+  it('reports JSON syntax errors', () => {
+    const path = join(dir, 'broken.json');
+    writeFileSync(path, '{"environments": ');
+
+    expect(() => loadConfigJson(path)).toThrow(/broken\.json[\s\S]*not valid JSON/);
+  });
+
+  it('names the file when it cannot be read', () => {
+    expect(() => loadConfigJson(join(dir, 'missing.json'))).toThrow(
+      /missing\.json[\s\S]*cannot read the file/,
+    );
   });
 });
 

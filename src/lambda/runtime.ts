@@ -4,7 +4,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsLambdaReceiver } from '@slack/bolt';
 import type { TargetAccountFactory } from '../aws/types.ts';
 import { composeDeps } from '../compose.ts';
-import { type BotConfig, LambdaEnvSchema, loadConfigFile, parseEnv } from '../config.ts';
+import { type BotConfig, LambdaEnvSchema, loadConfigFile, loadConfigJson, parseEnv } from '../config.ts';
 import { LambdaDispatcher } from '../dispatch.ts';
 import { createLogger } from '../log.ts';
 import { readSecrets } from '../secrets.ts';
@@ -44,10 +44,20 @@ function targetsFor(config: BotConfig, now: () => Date): TargetAccountFactory {
   };
 }
 
+/**
+ * A deployed function reads the JSON form of the config that `osls package` wrote from the YAML
+ * (serverless.yml points RESTORE_BOT_CONFIG at it), validated again here with the same schema.
+ * The Lambda bundles carry no YAML parser (deploy/esbuild-plugins.cjs); a YAML path is for the
+ * handlers run from source, as the tests do.
+ */
+function loadConfig(path: string): BotConfig {
+  return path.endsWith('.json') ? loadConfigJson(path) : loadConfigFile(path);
+}
+
 async function init(): Promise<Runtime> {
   const env = parseEnv(LambdaEnvSchema, process.env);
   const log = createLogger(env.LOG_LEVEL);
-  const config = loadConfigFile(env.RESTORE_BOT_CONFIG);
+  const config = loadConfig(env.RESTORE_BOT_CONFIG);
   const secrets = await readSecrets(new SSMClient({}), {
     signingSecret: env.SLACK_SIGNING_SECRET_PARAM,
     token: env.SLACK_BOT_TOKEN_PARAM,

@@ -25,8 +25,8 @@ async function bundleAndRun(source: string): Promise<Record<string, unknown>> {
 }
 
 describe('deploy/esbuild-plugins.cjs', () => {
-  it('stubs exactly the modules of the receivers a Lambda never builds', () => {
-    expect([...plugins.STUBBED].sort()).toEqual(['@slack/socket-mode', 'express', 'raw-body']);
+  it('stubs exactly the modules of the receivers a Lambda never builds, and yaml', () => {
+    expect([...plugins.STUBBED].sort()).toEqual(['@slack/socket-mode', 'express', 'raw-body', 'yaml']);
   });
 
   it('lets a stubbed module load the way Bolt imports it', async () => {
@@ -48,9 +48,20 @@ describe('deploy/esbuild-plugins.cjs', () => {
     expect(() => (exports.read as () => unknown)()).toThrow(/raw-body is not bundled in the Lambda package/);
   });
 
-  it('leaves other modules bundled as they are', async () => {
-    const exports = await bundleAndRun(`module.exports = { parse: require('yaml').parse('a: 1') };`);
+  it('says that the functions read the JSON config when YAML parsing is called', async () => {
+    const exports = await bundleAndRun(`
+      const { parse } = require('yaml');
+      module.exports = { parse: () => parse('a: 1') };
+    `);
 
-    expect(exports).toEqual({ parse: { a: 1 } });
+    expect(() => (exports.parse as () => unknown)()).toThrow(
+      /yaml is not bundled in the Lambda package.*read the JSON config that `osls package` writes/,
+    );
+  });
+
+  it('leaves other modules bundled as they are', async () => {
+    const exports = await bundleAndRun(`module.exports = { id: require('zod/mini').string().parse('U0A') };`);
+
+    expect(exports).toEqual({ id: 'U0A' });
   });
 });

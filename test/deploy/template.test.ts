@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../src/config.ts';
 import { OUTBOX_INDEX, STATUS_INDEX } from '../../src/store/requests.ts';
 import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
 import { apiGatewayEvent, signSlackBody } from '../fixtures/slack-requests.ts';
@@ -31,6 +32,8 @@ const SERVICE = 'dynamodb-restore-bot';
 const STAGE = 'ci';
 const CI_TARGET_ROLE = 'arn:aws:iam::123456789012:role/dynamodb-restore-bot';
 const MAX_SLACK_ZIP_BYTES = 1.5 * 1024 * 1024;
+/** The JSON form of the config that packaging writes (deploy/serverless-variables.cjs). */
+const CONFIG_JSON = '.build/restore-bot.config.json';
 
 // Values a careless template would pick up from the environment (${env:...}) or inline.
 const FAKE_SIGNING_SECRET = `fake-signing-secret-${randomBytes(12).toString('hex')}`;
@@ -209,8 +212,23 @@ describe('serverless.yml functions', () => {
       expect(env.WORKER_FUNCTION_NAME).toBe(functionResource('worker').props.FunctionName);
       expect(env.SLACK_SIGNING_SECRET_PARAM).toBe(`/${SERVICE}/${STAGE}/slack-signing-secret`);
       expect(env.SLACK_BOT_TOKEN_PARAM).toBe(`/${SERVICE}/${STAGE}/slack-bot-token`);
-      expect(env.RESTORE_BOT_CONFIG).toBe('restore-bot.config.example.yml');
+      expect(env.RESTORE_BOT_CONFIG).toBe(CONFIG_JSON);
       expect(zipEntries(name).map((e) => e.name)).toContain(env.RESTORE_BOT_CONFIG);
+    }
+  });
+
+  it('bundles the stage config file as validated JSON, and no YAML parser', () => {
+    for (const name of ['slack', 'worker', 'watcher']) {
+      const entries = zipEntries(name);
+      const config = entries.find((e) => e.name === CONFIG_JSON);
+      const bundle = entries.find((e) => e.name === `${HANDLERS[name]!.split('.')[0]}.mjs`);
+
+      expect(JSON.parse(config!.data.toString('utf8'))).toEqual(
+        loadConfigFile(join(ROOT, 'restore-bot.config.example.yml')),
+      );
+      expect(entries.map((e) => e.name).filter((n) => /\.ya?ml$/.test(n))).toEqual([]);
+      // Every YAML schema of the yaml package names its tags with this prefix.
+      expect(bundle!.data.toString('utf8')).not.toContain('tag:yaml.org,2002:');
     }
   });
 
