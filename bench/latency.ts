@@ -5,7 +5,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { type SlackApiStand, startSlackApi } from '../test/fixtures/slack-api.ts';
 import { apiGatewayEvent, signSlackBody, slashCommandBody } from '../test/fixtures/slack-requests.ts';
 import { BOT_TOKEN, CHANNEL, ONCALL, REQUESTER, SIGNING_SECRET, testConfig } from '../test/helpers/bot.ts';
@@ -62,14 +61,15 @@ export async function startStandIns(setup: LatencySetup): Promise<StandIns> {
   const aws = await startAwsControl({ [signingParam]: SIGNING_SECRET, [tokenParam]: BOT_TOKEN });
   const slack = await startSlackApi({ tokens: [BOT_TOKEN] });
   slack.userGroups = { S0ONCALL: [ONCALL] };
-  // The bench's environments, approvers and channel, next to the handler as the bundled config is.
-  writeFileSync(join(setup.packageDir, 'bench.config.yml'), stringify(testConfig()));
+  // The bench's environments, approvers and channel, next to the handler as the bundled config is,
+  // and in the same form: the JSON that packaging writes from the YAML (deploy/serverless-variables.cjs).
+  writeFileSync(join(setup.packageDir, 'bench.config.json'), JSON.stringify(testConfig()));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     ...setup.functionEnv,
     SLACK_SIGNING_SECRET_PARAM: signingParam,
     SLACK_BOT_TOKEN_PARAM: tokenParam,
-    RESTORE_BOT_CONFIG: 'bench.config.yml',
+    RESTORE_BOT_CONFIG: 'bench.config.json',
     SLACK_API_URL: `${slack.url}/api/`,
     AWS_ENDPOINT_URL: aws.url,
     AWS_REGION: 'us-east-1',

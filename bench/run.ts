@@ -209,7 +209,9 @@ function explainText(explain: ExplainResults): string {
     'Import cost by package (bundle with that package stubbed out, import only, p50):',
     ...lines,
     'Cold-start parsing before the SSM read (bench/probe-init.ts, p50):',
-    ...['parseEnv', 'yaml', 'parseConfig'].map(step),
+    ...['parseEnv', 'json', 'parseConfig'].map(step),
+    'During the import: the first Intl.NumberFormat, built by src/blocks/format.ts when it loads (p50):',
+    step('Intl'),
   ].join('\n');
 }
 
