@@ -210,7 +210,7 @@ function explainText(explain: ExplainResults): string {
     ...lines,
     'Cold-start parsing before the SSM read (bench/probe-init.ts, p50):',
     ...['parseEnv', 'json', 'parseConfig'].map(step),
-    'During the import: the first Intl.NumberFormat, built by src/blocks/format.ts when it loads (p50):',
+    'The first Intl.NumberFormat of a process (src/blocks/format.ts builds it on first use, not at import) (p50):',
     step('Intl'),
   ].join('\n');
 }

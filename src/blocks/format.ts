@@ -7,7 +7,9 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// Built on first use: the first Intl object of a process loads ICU data (~8 ms), which the slack
+// function's cold start should not pay for acknowledgements that format no number.
+let countFormat: Intl.NumberFormat | undefined;
 
 function parse(iso: string | undefined): number | undefined {
   if (!iso) return undefined;
@@ -72,7 +74,8 @@ export function formatBytes(n: number | undefined): string {
 /** `1234567` → `1,234,567`; undefined reads `unknown`. */
 export function formatCount(n: number | undefined): string {
   if (n === undefined || !Number.isFinite(n)) return 'unknown';
-  return COUNT_FORMAT.format(n);
+  countFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+  return countFormat.format(n);
 }
 
 /** `45s`, `12m 05s`, `2h 05m`, `26h 00m`. Negative durations count as zero. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { shown } from './tokenize.ts';
 import { CommandError } from './types.ts';
 
