@@ -79,7 +79,9 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
     ? new SocketModeReceiver({
         appToken: env.SLACK_APP_TOKEN,
         // apps.connections.open goes to SLACK_API_URL too, like every other Web API call.
-        ...(env.SLACK_API_URL ? { installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL } } } : {}),
+        ...(env.SLACK_API_URL
+          ? { installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL } } }
+          : {}),
       })
     : new HTTPReceiver({
         signingSecret: env.SLACK_SIGNING_SECRET,
