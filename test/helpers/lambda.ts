@@ -6,7 +6,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { stringify } from 'yaml';
 import { resetSharedClients } from '../../src/aws/clients.ts';
 import { resetRuntime, slack, watcher, worker } from '../../src/handler.ts';
 import type { Job } from '../../src/jobs.ts';
@@ -83,8 +82,9 @@ export async function startLambdaBot(options: LambdaBotOptions = {}) {
   fake.externalIds.set('arn:aws:iam::123456789012:role/dynamodb-restore-bot', 'test-external-id');
 
   const dir = mkdtempSync(join(tmpdir(), 'restore-bot-lambda-'));
-  const configPath = join(dir, 'config.yml');
-  writeFileSync(configPath, stringify(testConfig()));
+  // As deployed: osls package ships the validated config as JSON (deploy/serverless-variables.cjs).
+  const configPath = join(dir, 'restore-bot.config.json');
+  writeFileSync(configPath, JSON.stringify(testConfig()));
 
   const vars: Record<string, string> = {
     STATE_TABLE_NAME: STATE_TABLE,
