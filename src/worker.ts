@@ -1,8 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import { AwsOperationError } from './aws/errors.ts';
 import { backupCandidatesMessage, backupDetailMessage, backupsListMessage } from './blocks/backups.ts';
-import { errorMessage } from './blocks/errors.ts';
+import { errorMessage, noticeMessage } from './blocks/errors.ts';
 import type { SlackMessage } from './blocks/types.ts';
+import { mapLimited } from './concurrency.ts';
 import type { Job, JobOf, ReplyTo } from './jobs.ts';
 import { executeRequest } from './restore/executor.ts';
 import { authoriseRequester } from './restore/policy.ts';
@@ -15,17 +16,6 @@ import { replyTo } from './slack/reply.ts';
 /** Most backups shown in one message: one section each, within Slack's 50 blocks. */
 export const MAX_BACKUPS_PAGE = 40;
 const DESCRIBE_CONCURRENCY = 5;
-
-/** Maps with at most `limit` calls in flight, keeping the order. */
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const run = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  return out;
-}
 
 export interface WorkerDeps extends RestoreDeps {
   slack: WebClient;
@@ -113,7 +103,7 @@ async function requestRestore(deps: WorkerDeps, job: JobOf<'restore.request'>): 
     case 'created': {
       const r = outcome.request;
       const text = `Request *${r.id}* is posted in <#${r.channelId}>: restore ${r.backup.name} into *${r.targetTable}* (${r.environment}). It needs ${r.requiredApprovals} approval${r.requiredApprovals === 1 ? '' : 's'} from ${outcome.approvers} by ${r.expiresAt.slice(11, 16)} UTC.`;
-      return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+      return noticeMessage(text);
     }
   }
 }

@@ -20,3 +20,8 @@ export function errorMessage(text: string, usage?: string): SlackMessage {
 export function refusalMessage(text: string): SlackMessage {
   return message(`:no_entry: ${text}`, [section(`:no_entry: ${text}`), context(['Nothing was changed.'])]);
 }
+
+/** A plain notice (mrkdwn), e.g. "Looking up…" or "Request R-… is posted". */
+export function noticeMessage(text: string): SlackMessage {
+  return message(text, [section(text)]);
+}

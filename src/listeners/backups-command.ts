@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { errorMessage } from '../blocks/errors.ts';
+import { errorMessage, noticeMessage } from '../blocks/errors.ts';
 import { backupsHelpMessage } from '../blocks/help.ts';
 import { parseBackupsCommand } from '../commands/backups.ts';
 import { CommandError } from '../commands/types.ts';
 import { authoriseRequester } from '../restore/policy.ts';
-import { ephemeral, handOff, type ListenerDeps, textMessage } from './shared.ts';
+import { ephemeral, handOff, type ListenerDeps } from './shared.ts';
 
 /**
  * `/backups`: parses and authorises at once, acknowledges with a short note, and leaves the
@@ -45,7 +45,7 @@ export function backupsCommand(deps: ListenerDeps) {
       parsed.kind === 'describe'
         ? `backup ${parsed.backup}`
         : `backups${parsed.table ? ` of ${parsed.table}` : ''}`;
-    await ack(ephemeral(textMessage(`:hourglass_flowing_sand: Looking up ${what} in ${where}…`)));
+    await ack(ephemeral(noticeMessage(`:hourglass_flowing_sand: Looking up ${what} in ${where}…`)));
     const failed = await handOff(
       deps,
       parsed.kind === 'describe'

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { errorMessage } from '../blocks/errors.ts';
+import { errorMessage, noticeMessage } from '../blocks/errors.ts';
 import { restoreHelpMessage } from '../blocks/help.ts';
 import { restoreModal } from '../blocks/modal.ts';
 import { requestDetailStatusMessage, requestStatusMessage } from '../blocks/status.ts';
@@ -7,7 +7,7 @@ import { parseRestoreCommand } from '../commands/restore.ts';
 import { CommandError, type RestoreCommand } from '../commands/types.ts';
 import { authoriseRequester } from '../restore/policy.ts';
 import { cancelRequest, listOpenRequests } from '../restore/service.ts';
-import { ephemeral, handOff, type ListenerDeps, textMessage } from './shared.ts';
+import { ephemeral, handOff, type ListenerDeps } from './shared.ts';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -61,7 +61,7 @@ export function restoreCommand(deps: ListenerDeps) {
         await ack(
           ephemeral(
             outcome.ok
-              ? textMessage(`Request *${parsed.requestId}* is cancelled.`)
+              ? noticeMessage(`Request *${parsed.requestId}* is cancelled.`)
               : errorMessage(outcome.message),
           ),
         );
@@ -81,7 +81,7 @@ export function restoreCommand(deps: ListenerDeps) {
         const requestId = deps.newRequestId();
         await ack(
           ephemeral(
-            textMessage(
+            noticeMessage(
               `:hourglass_flowing_sand: Checking backup ${parsed.backup} and target table ${parsed.targetTable} in *${name}* (account ${env.accountId}, ${env.region}) for request *${requestId}*…`,
             ),
           ),

@@ -12,10 +12,6 @@ export function ephemeral(message: SlackMessage) {
   return { response_type: 'ephemeral' as const, replace_original: false, ...message };
 }
 
-export function textMessage(text: string): SlackMessage {
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
-}
-
 /** Hands a job to the worker; a failed hand-off is reported instead of being lost silently. */
 export async function handOff(deps: ListenerDeps, job: Job): Promise<string | undefined> {
   try {

@@ -1,5 +1,6 @@
 import { auditTransition } from '../audit.ts';
 import type { TargetAccount } from '../aws/types.ts';
+import { mapLimited } from '../concurrency.ts';
 import { attemptStart, executeRequest, sessionUser, toFailure } from './executor.ts';
 import { decideExpire, type EventInput, isExpired, transition } from './lifecycle.ts';
 import { applyDecision, type RestoreDeps } from './service.ts';
@@ -32,15 +33,6 @@ const DEAD_TABLE_STATUSES: Record<string, string> = {
   ARCHIVING: 'is being archived',
   ARCHIVED: 'was archived',
 };
-
-async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  await Promise.all(
-    Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
-    }),
-  );
-}
 
 async function record(
   deps: RestoreDeps,
@@ -198,8 +190,9 @@ export async function sweep(
   const now = () => deps.now().getTime();
 
   const pending = (await deps.store.listByStatus('PENDING')).filter((r) => isExpired(r, deps.now()));
-  await eachLimited(
+  await mapLimited(
     pending,
+    CONCURRENCY,
     guard('expiry', async (req) => {
       const outcome = await applyDecision(deps, req.id, 'bot', 'expire', (r) => decideExpire(r, deps.now()));
       if (outcome.ok) result.expired += 1;
@@ -209,8 +202,9 @@ export async function sweep(
   const approved = (await deps.store.listByStatus('APPROVED')).filter(
     (r) => now() - Date.parse(r.updatedAt) >= LOST_HANDOFF_MS,
   );
-  await eachLimited(
+  await mapLimited(
     approved,
+    CONCURRENCY,
     guard('start', async (req) => {
       const after = await executeRequest(deps, req.id);
       if (after?.restore?.startedAt) result.started += 1;
@@ -218,8 +212,9 @@ export async function sweep(
   );
 
   const restoring = await deps.store.listByStatus('RESTORING');
-  await eachLimited(
+  await mapLimited(
     restoring,
+    CONCURRENCY,
     guard('poll', async (req) => {
       if (!req.restore?.startedAt) {
         const due = req.restore?.nextAttemptAt
@@ -237,8 +232,9 @@ export async function sweep(
   );
 
   const outbox = await deps.store.listOutbox();
-  await eachLimited(
+  await mapLimited(
     outbox,
+    CONCURRENCY,
     guard('notify', async (req) => {
       await notify(req.id);
       result.notified += 1;
