@@ -243,7 +243,8 @@ function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
   }
 }
 
-const FALLBACK: Readonly<Record<string, string>> = {
+/** The few words that end each reply's notification text ("Restore request R-…: table ACTIVE"). */
+export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
   requested: 'requested',
   approved: 'approved',
   rejected: 'rejected',
@@ -271,6 +272,6 @@ export function eventReply(req: RestoreRequest, event: RequestEvent, now: Date):
   blocks.push(
     context([`Request ${clip(req.id, 64)} · by ${who(event.actor)} · ${formatWhen(event.at, now)}`]),
   );
-  const what = FALLBACK[event.action] ?? clip(String(event.action), 64);
+  const what = EVENT_SUMMARIES[event.action] ?? clip(String(event.action), 64);
   return message(`Restore request ${clip(req.id, 64)} (${clip(req.targetTable, 255)}): ${what}`, blocks);
 }

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AwsOperationError } from '../../src/aws/errors.ts';
 import { RoleSessions, roleSessionName } from '../../src/aws/sessions.ts';
 import { type BotConfig, parseConfig } from '../../src/config.ts';
+import { manualClock } from '../helpers/clock.ts';
 
 const LEGAL_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
@@ -28,17 +29,6 @@ const config: BotConfig = parseConfig({
 
 const T0 = new Date('2026-11-03T10:00:00Z');
 const HOUR = 60 * 60 * 1000;
-
-/** A clock the test moves by hand. */
-function manualClock(start: Date) {
-  let current = start.getTime();
-  return {
-    now: () => new Date(current),
-    advance: (ms: number) => {
-      current += ms;
-    },
-  };
-}
 
 let keyCounter = 0;
 /** An STS answer whose session expires one hour after `issuedAt`, with a distinct key each time. */

@@ -7,6 +7,9 @@ import { LocalEnvSchema } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { type LocalServer, startLocal } from '../../src/server.ts';
 import { type FakeAws, startFakeAws } from '../fixtures/fake-aws.ts';
+
+export { manualClock } from './clock.ts';
+
 import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
 import {
   blockActionBody,
@@ -44,17 +47,6 @@ export function testConfig(accountId = '123456789012') {
     approvalTimeoutMinutes: 30,
     defaultEnvironment: 'prod',
     environments: { prod: env(1), 'two-person': env(2) },
-  };
-}
-
-/** A clock the test moves by hand. */
-export function manualClock(start = new Date()) {
-  let t = start.getTime();
-  return {
-    now: () => new Date(t),
-    advance: (ms: number) => {
-      t += ms;
-    },
   };
 }
 

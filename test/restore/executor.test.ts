@@ -3,6 +3,7 @@ import { executeRequest, MAX_START_ATTEMPTS, START_RETRY_WINDOW_MS } from '../..
 import type { BackupInfo } from '../../src/restore/types.ts';
 import { type FakeAws, startFakeAws } from '../fixtures/fake-aws.ts';
 import { APPROVER, messageText } from '../helpers/bot.ts';
+import { uniqueTableName } from '../helpers/clock.ts';
 import {
   approve,
   type RestoreHarness,
@@ -18,12 +19,7 @@ const MINUTE = 60_000;
 let fake: FakeAws;
 let backup: BackupInfo;
 let h: RestoreHarness;
-let n = 0;
-/** A fresh target table name per test: the fake AWS is shared by the whole file. */
-const table = (label: string) => {
-  n += 1;
-  return `Exec-${label}-${n}`;
-};
+const table = (label: string) => uniqueTableName('Exec', label);
 
 beforeAll(async () => {
   fake = await startFakeAws({ creatingPolls: 2 });

@@ -2,16 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NOT_RESTORED_SETTINGS } from '../../src/blocks/events.ts';
+import { EVENT_SUMMARIES, NOT_RESTORED_SETTINGS } from '../../src/blocks/events.ts';
 import { consoleTableUrl } from '../../src/blocks/format.ts';
 import { executeRequest } from '../../src/restore/executor.ts';
 import { transition } from '../../src/restore/lifecycle.ts';
-import type { BackupInfo, RequestAction, RestoreRequest } from '../../src/restore/types.ts';
+import type { BackupInfo, RestoreRequest } from '../../src/restore/types.ts';
 import { LOST_HANDOFF_MS, PROGRESS_INTERVAL_MS, STUCK_AFTER_MS } from '../../src/restore/watcher.ts';
 import { notifyRequest } from '../../src/slack/notifier.ts';
 import { type FakeAws, startFakeAws } from '../fixtures/fake-aws.ts';
 import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
 import { APPROVER, type Bot, CHANNEL, manualClock, messageText, startBot } from '../helpers/bot.ts';
+import { uniqueTableName } from '../helpers/clock.ts';
 import {
   approve,
   type RestoreHarness,
@@ -28,12 +29,7 @@ const HOUR = 60 * MINUTE;
 let fake: FakeAws;
 let backup: BackupInfo;
 let h: RestoreHarness;
-let n = 0;
-/** A fresh target table name per test: the fake AWS is shared by the whole file. */
-const table = (label: string) => {
-  n += 1;
-  return `Watch-${label}-${n}`;
-};
+const table = (label: string) => uniqueTableName('Watch', label);
 
 beforeAll(async () => {
   fake = await startFakeAws();
@@ -90,18 +86,7 @@ async function restoring(
 
 /** Each event after the request itself is posted exactly once, in order. */
 function expectEachEventPostedOnce(req: RestoreRequest, harness: RestoreHarness = h): void {
-  const fallback: Partial<Record<RequestAction, string>> = {
-    approved: 'approved',
-    expired: 'expired',
-    restore_started: 'restore started',
-    restore_retrying: 'restore start will be retried',
-    progress: 'still restoring',
-    active: 'table ACTIVE',
-    failed: 'restore FAILED',
-    stuck: 'still restoring after 24h; no longer watched',
-    watch_failing: 'the bot cannot check the table at the moment',
-  };
-  const expected = req.events.slice(1).map((e) => fallback[e.action] ?? e.action);
+  const expected = req.events.slice(1).map((e) => EVENT_SUMMARIES[e.action] ?? e.action);
   const posted = harness.threadOf(req.id).map((m) => m.text?.split(': ').at(-1));
   expect(posted).toEqual(expected);
 }
