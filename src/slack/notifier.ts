@@ -28,6 +28,7 @@ export async function notifyRequest(deps: NotifierDeps, requestId: string): Prom
     if (!req) return;
     let seq = req.notifiedSeq;
     let drained = false;
+    let empty = false;
     try {
       let message = req.message;
       const pending = req.events.filter((e) => e.seq > seq);
@@ -49,9 +50,9 @@ export async function notifyRequest(deps: NotifierDeps, requestId: string): Prom
         await deps.messenger.update(message.channel, message.ts, requestMessage(req, deps.now()));
       drained = true;
     } finally {
-      await deps.store.releaseNotify(req.id, drained ? seq : -1);
+      // The release tells whether a transition added events while we posted: then go round again.
+      empty = await deps.store.releaseNotify(req.id, drained ? seq : -1);
     }
-    const after = await deps.store.get(requestId);
-    if (!after || after.events.length <= seq) return;
+    if (empty) return;
   }
 }

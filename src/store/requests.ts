@@ -228,8 +228,9 @@ export class RequestStore {
   /**
    * Releases the notify lease and leaves the outbox if every event up to `notifiedSeq` is posted.
    * A transition that appended an event meanwhile keeps the request in the outbox.
+   * Returns true when the outbox is empty for this request, false when events remain to be posted.
    */
-  async releaseNotify(id: string, notifiedSeq: number): Promise<void> {
+  async releaseNotify(id: string, notifiedSeq: number): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -240,6 +241,7 @@ export class RequestStore {
           ExpressionAttributeValues: { ':seq': notifiedSeq },
         }),
       );
+      return true;
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
       await this.doc.send(
@@ -249,6 +251,7 @@ export class RequestStore {
           UpdateExpression: 'REMOVE notifyLease',
         }),
       );
+      return false;
     }
   }
 

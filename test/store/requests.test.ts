@@ -99,7 +99,7 @@ describe('RequestStore', () => {
     const claimed = await store.claimNotify(req.id, NOW, 60_000);
     expect(claimed?.id).toBe(req.id);
     await store.recordNotified(req.id, 1, { channel: 'C0INCIDENTS', ts: '1.000100' });
-    await store.releaseNotify(req.id, 1);
+    expect(await store.releaseNotify(req.id, 1)).toBe(true);
     expect((await store.listOutbox()).map((r) => r.id)).not.toContain(req.id);
     expect((await store.get(req.id))?.message).toEqual({ channel: 'C0INCIDENTS', ts: '1.000100' });
   });
@@ -121,7 +121,7 @@ describe('RequestStore', () => {
     if (!approved.ok) throw new Error(approved.reason);
     await store.update(req, approved.next);
     await store.recordNotified(req.id, 1);
-    await store.releaseNotify(req.id, 1);
+    expect(await store.releaseNotify(req.id, 1)).toBe(false);
     expect((await store.listOutbox()).map((r) => r.id)).toContain(req.id);
     expect(await store.claimNotify(req.id, NOW, 60_000)).toBeDefined();
   });
