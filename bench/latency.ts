@@ -5,8 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type SlackApiStand, startSlackApi } from '../test/fixtures/slack-api.ts';
-import { apiGatewayEvent, signSlackBody, slashCommandBody } from '../test/fixtures/slack-requests.ts';
+import { type SlackApiStand, startSlackApi } from '../src/sandbox/slack-api.ts';
+import { apiGatewayEvent, signSlackBody, slashCommandBody } from '../src/sandbox/slack-requests.ts';
 import { BOT_TOKEN, CHANNEL, ONCALL, REQUESTER, SIGNING_SECRET, testConfig } from '../test/helpers/bot.ts';
 import { type AwsControlStand, startAwsControl } from './aws-control.ts';
 import { type ChildResult, type Invocation, runChild } from './child.ts';

@@ -8,8 +8,8 @@
  * bot posts to "Slack" until Ctrl-C. Send commands and clicks with `npm run demo:slack`.
  */
 import { parseArgs } from 'node:util';
-import { type FakeAws, startFakeAws } from '../test/fixtures/fake-aws.ts';
-import { startSlackApi } from '../test/fixtures/slack-api.ts';
+import { type FakeAws, startFakeAws } from '../src/sandbox/fake-aws.ts';
+import { startSlackApi } from '../src/sandbox/slack-api.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 

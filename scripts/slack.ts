@@ -14,7 +14,7 @@ import {
   postToLocal,
   signSlackBody,
   slashCommandBody,
-} from '../test/fixtures/slack-requests.ts';
+} from '../src/sandbox/slack-requests.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 const secret = process.env.SLACK_SIGNING_SECRET;

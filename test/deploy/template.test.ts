@@ -14,9 +14,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config.ts';
+import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
+import { apiGatewayEvent, signSlackBody } from '../../src/sandbox/slack-requests.ts';
 import { OUTBOX_INDEX, STATUS_INDEX } from '../../src/store/requests.ts';
-import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
-import { apiGatewayEvent, signSlackBody } from '../fixtures/slack-requests.ts';
 import { readZip, type ZipEntry } from './zip.ts';
 
 /** Each function is bundled from its own entry module, so the slack bundle carries only listener code. */

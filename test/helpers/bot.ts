@@ -5,19 +5,19 @@ import { stringify } from 'yaml';
 import { resetSharedClients } from '../../src/aws/clients.ts';
 import { LocalEnvSchema } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
+import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
 import { type LocalServer, startLocal } from '../../src/server.ts';
-import { type FakeAws, startFakeAws } from '../fixtures/fake-aws.ts';
 
 export { manualClock } from './clock.ts';
 
-import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
+import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
 import {
   blockActionBody,
   postToLocal,
   signSlackBody,
   slashCommandBody,
   viewSubmissionBody,
-} from '../fixtures/slack-requests.ts';
+} from '../../src/sandbox/slack-requests.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-token';

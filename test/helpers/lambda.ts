@@ -9,16 +9,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { resetSharedClients } from '../../src/aws/clients.ts';
 import { resetRuntime, slack, watcher, worker } from '../../src/handler.ts';
 import type { Job } from '../../src/jobs.ts';
-import { startEmbeddedDynamo } from '../../src/store/embedded.ts';
-import { ensureStateTable, RequestStore } from '../../src/store/requests.ts';
-import { startFakeAws } from '../fixtures/fake-aws.ts';
-import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
+import { startFakeAws } from '../../src/sandbox/fake-aws.ts';
+import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
 import {
   apiGatewayEvent,
   blockActionBody,
   signSlackBody,
   slashCommandBody,
-} from '../fixtures/slack-requests.ts';
+} from '../../src/sandbox/slack-requests.ts';
+import { startEmbeddedDynamo } from '../../src/store/embedded.ts';
+import { ensureStateTable, RequestStore } from '../../src/store/requests.ts';
 import { BOT_TOKEN, CHANNEL, ONCALL, REQUESTER, SIGNING_SECRET, testConfig } from './bot.ts';
 
 export const STATE_TABLE = 'restore-bot-state-test';

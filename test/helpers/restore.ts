@@ -16,10 +16,10 @@ import { decideApproval } from '../../src/restore/lifecycle.ts';
 import { approveRequest, createRequest } from '../../src/restore/service.ts';
 import type { BackupInfo, RestoreOverrides, RestoreRequest } from '../../src/restore/types.ts';
 import { type SweepResult, sweep } from '../../src/restore/watcher.ts';
+import type { FakeAws } from '../../src/sandbox/fake-aws.ts';
+import { type SlackApiStand, type SlackMessage, startSlackApi } from '../../src/sandbox/slack-api.ts';
 import { notifyRequest } from '../../src/slack/notifier.ts';
 import { runJob } from '../../src/worker.ts';
-import type { FakeAws } from '../fixtures/fake-aws.ts';
-import { type SlackApiStand, type SlackMessage, startSlackApi } from '../fixtures/slack-api.ts';
 import {
   APPROVER,
   BOT_TOKEN,

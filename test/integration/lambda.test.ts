@@ -9,9 +9,9 @@ import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { slack, watcher, worker } from '../../src/handler.ts';
+import { startFakeAws } from '../../src/sandbox/fake-aws.ts';
+import { apiGatewayEvent, signSlackBody, slashCommandBody } from '../../src/sandbox/slack-requests.ts';
 import { startEmbeddedDynamo } from '../../src/store/embedded.ts';
-import { startFakeAws } from '../fixtures/fake-aws.ts';
-import { apiGatewayEvent, signSlackBody, slashCommandBody } from '../fixtures/slack-requests.ts';
 import { APPROVER, CHANNEL, messageText, REQUESTER, SIGNING_SECRET } from '../helpers/bot.ts';
 import {
   BOT_TOKEN_PARAM,

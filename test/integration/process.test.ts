@@ -4,9 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type FakeAws, startFakeAws } from '../fixtures/fake-aws.ts';
-import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
-import { blockActionBody, postToLocal, signSlackBody, slashCommandBody } from '../fixtures/slack-requests.ts';
+import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
+import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
+import {
+  blockActionBody,
+  postToLocal,
+  signSlackBody,
+  slashCommandBody,
+} from '../../src/sandbox/slack-requests.ts';
 import {
   APPROVER,
   BOT_TOKEN,

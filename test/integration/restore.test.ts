@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeAws, startFakeAws } from '../fixtures/fake-aws.ts';
-import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
+import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
+import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
 import {
   APPROVER,
   APPROVER2,

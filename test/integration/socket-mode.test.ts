@@ -7,9 +7,9 @@ import { stringify } from 'yaml';
 import { resetSharedClients } from '../../src/aws/clients.ts';
 import { LocalEnvSchema } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
+import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
+import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
 import { type LocalServer, startLocal } from '../../src/server.ts';
-import { type FakeAws, startFakeAws } from '../fixtures/fake-aws.ts';
-import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
 import { BOT_TOKEN, CHANNEL, messageText, REQUESTER, testConfig } from '../helpers/bot.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { executeRequest, MAX_START_ATTEMPTS, START_RETRY_WINDOW_MS } from '../../src/restore/executor.ts';
 import type { BackupInfo } from '../../src/restore/types.ts';
-import { type FakeAws, startFakeAws } from '../fixtures/fake-aws.ts';
+import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
 import { APPROVER, messageText } from '../helpers/bot.ts';
 import { uniqueTableName } from '../helpers/clock.ts';
 import {

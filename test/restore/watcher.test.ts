@@ -8,9 +8,9 @@ import { executeRequest } from '../../src/restore/executor.ts';
 import { transition } from '../../src/restore/lifecycle.ts';
 import type { BackupInfo, RestoreRequest } from '../../src/restore/types.ts';
 import { LOST_HANDOFF_MS, PROGRESS_INTERVAL_MS, STUCK_AFTER_MS } from '../../src/restore/watcher.ts';
+import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
+import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
 import { notifyRequest } from '../../src/slack/notifier.ts';
-import { type FakeAws, startFakeAws } from '../fixtures/fake-aws.ts';
-import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
 import { APPROVER, type Bot, CHANNEL, manualClock, messageText, startBot } from '../helpers/bot.ts';
 import { uniqueTableName } from '../helpers/clock.ts';
 import {

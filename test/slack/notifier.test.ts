@@ -2,11 +2,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createLogger } from '../../src/log.ts';
 import { decideApproval, transition } from '../../src/restore/lifecycle.ts';
 import type { RestoreRequest } from '../../src/restore/types.ts';
+import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
 import { createWebClient } from '../../src/slack/client.ts';
 import { type Messenger, SlackMessenger } from '../../src/slack/messenger.ts';
 import { NOTIFY_LEASE_MS, type NotifierDeps, notifyRequest } from '../../src/slack/notifier.ts';
 import type { RequestStore } from '../../src/store/requests.ts';
-import { type SlackApiStand, startSlackApi } from '../fixtures/slack-api.ts';
 import { APPROVER, BOT_TOKEN, CHANNEL, manualClock, messageText } from '../helpers/bot.ts';
 import { pendingRequest } from '../helpers/requests.ts';
 import { startTestStore } from '../helpers/store.ts';
