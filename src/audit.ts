@@ -1,3 +1,4 @@
+import { sourceAuditFields } from './restore/sources/index.ts';
 import type { RestoreRequest } from './restore/types.ts';
 
 /** Receives one JSON line per audited transition (stdout, i.e. CloudWatch Logs, by default). */
@@ -29,7 +30,8 @@ export function auditTransition(
       at: next.updatedAt,
       environment: next.environment,
       accountId: next.accountId,
-      backupArn: next.backup.arn,
+      source: next.source.kind,
+      ...sourceAuditFields(next.source),
       targetTable: next.targetTable,
       version: next.version,
     }),

@@ -33,6 +33,11 @@ const OverridesSchema = z.strictObject({
   dropIndexes: z.optional(z.union([z.literal('ALL'), z.array(z.string())])),
 });
 
+/** What to restore from, as the requester gave it (resolved by the worker's pre-flight). */
+export const SourceRefSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('backup'), backup: NonEmpty() }),
+]);
+
 /**
  * Work handed from a Slack listener to the worker, so the listener can acknowledge within
  * Slack's 3 seconds. On Lambda a job is the payload of an asynchronous invoke of the worker
@@ -60,7 +65,7 @@ export const JobSchema = z.discriminatedUnion('type', [
     ...Actor,
     /** Chosen by the listener, so a retried job cannot create a second request. */
     requestId: NonEmpty(),
-    backup: NonEmpty(),
+    source: SourceRefSchema,
     targetTable: NonEmpty(),
     env: z.optional(z.string()),
     reason: z.optional(z.string()),

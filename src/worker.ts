@@ -7,7 +7,9 @@ import { mapLimited } from './concurrency.ts';
 import type { Job, JobOf, ReplyTo } from './jobs.ts';
 import { executeRequest } from './restore/executor.ts';
 import { authoriseRequester } from './restore/policy.ts';
-import { createRequest, type RestoreDeps, resolveBackup } from './restore/service.ts';
+import { createRequest, type RestoreDeps } from './restore/service.ts';
+import { resolveBackup } from './restore/sources/backup.ts';
+import { sourceLabel } from './restore/sources/index.ts';
 import { sweep } from './restore/watcher.ts';
 import type { Messenger } from './slack/messenger.ts';
 import { notifyRequest } from './slack/notifier.ts';
@@ -89,7 +91,7 @@ async function requestRestore(deps: WorkerDeps, job: JobOf<'restore.request'>): 
     requestId: job.requestId,
     userId: job.userId,
     channelId: job.channelId,
-    backup: job.backup,
+    source: job.source,
     targetTable: job.targetTable,
     overrides: job.overrides,
     ...(job.env ? { env: job.env } : {}),
@@ -102,7 +104,7 @@ async function requestRestore(deps: WorkerDeps, job: JobOf<'restore.request'>): 
       return backupCandidatesMessage(outcome.name, outcome.candidates, deps.now());
     case 'created': {
       const r = outcome.request;
-      const text = `Request *${r.id}* is posted in <#${r.channelId}>: restore ${r.backup.name} into *${r.targetTable}* (${r.environment}). It needs ${r.requiredApprovals} approval${r.requiredApprovals === 1 ? '' : 's'} from ${outcome.approvers} by ${r.expiresAt.slice(11, 16)} UTC.`;
+      const text = `Request *${r.id}* is posted in <#${r.channelId}>: restore ${sourceLabel(r.source)} into *${r.targetTable}* (${r.environment}). It needs ${r.requiredApprovals} approval${r.requiredApprovals === 1 ? '' : 's'} from ${outcome.approvers} by ${r.expiresAt.slice(11, 16)} UTC.`;
       return noticeMessage(text);
     }
   }

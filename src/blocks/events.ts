@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { viewSource } from '../restore/sources/index.ts';
 import type { RequestEvent, RestoreRequest } from '../restore/types.ts';
 import {
   consoleTableUrl,
@@ -143,27 +144,29 @@ function activeBlocks(req: RestoreRequest, event: RequestEvent, now: Date): type
   const finished = r.completedAt ?? event.at;
   const took = durationBetween(r.startedAt, finished);
   const target = code(req.targetTable);
-  const backup = req.backup;
+  const source = viewSource(req.source, now);
+  const expected = source.expected;
+  const versus = (value: string) => (expected ? ` (${expected.what}: ${value})` : '');
   const blocks: types.KnownBlock[] = [
     section(
       `${STATUS_EMOJI.ACTIVE} ${target} is *ACTIVE* in ${whereText(req)}${took === undefined ? '' : `. The restore took *${formatDuration(took)}*`}. ${consoleLink(req, `Open ${clip(req.targetTable, 200)} in the AWS console`)}`,
     ),
     fields([
-      `*Items*\n${formatCount(r.itemCount)} (backup: ${formatCount(backup.itemCount)})`,
-      `*Size*\n${formatBytes(r.sizeBytes)} (backup: ${formatBytes(backup.sizeBytes)})`,
+      `*Items*\n${formatCount(r.itemCount)}${versus(formatCount(expected?.itemCount))}`,
+      `*Size*\n${formatBytes(r.sizeBytes)}${versus(formatBytes(expected?.sizeBytes))}`,
       `*Started*\n${formatWhen(r.startedAt, now)}`,
       `*Finished*\n${formatWhen(finished, now)}`,
-      `*Restored from*\n${code(backup.name)} of ${code(backup.tableName)}`,
+      `*Restored from*\n${source.restoredFrom}`,
       `*Overrides*\n${clip(overridesSummary(req.overrides), 1900)}`,
     ]),
     section(
       `:warning: *Not restored — set these up again on ${target} if the old table had them:*\n${NOT_RESTORED_SETTINGS.map((s) => `• ${s}`).join('\n')}`,
     ),
   ];
-  if (r.itemCount !== backup.itemCount || r.sizeBytes !== backup.sizeBytes) {
+  if (expected && (r.itemCount !== expected.itemCount || r.sizeBytes !== expected.sizeBytes)) {
     blocks.push(
       context([
-        'DynamoDB refreshes a table’s item count and size about every six hours, so right after a restore they can read 0 or differ from the backup.',
+        `DynamoDB refreshes a table’s item count and size about every six hours, so right after a restore they can read 0 or differ from the ${expected.what}.`,
       ]),
     );
   }
@@ -197,11 +200,12 @@ function failedBlocks(req: RestoreRequest, event: RequestEvent): types.KnownBloc
 function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
   const actor = sentence(event.actor);
   const target = code(req.targetTable);
-  const source = code(req.backup.tableName);
+  const from = viewSource(req.source, now);
+  const source = code(from.tableName);
   const r = req.restore ?? {};
   switch (event.action) {
     case 'requested':
-      return `:inbox_tray: ${actor} requested a restore of ${source} from backup ${code(req.backup.name)} into the new table ${target} in ${whereText(req)}. It needs ${plural(req.requiredApprovals, 'approval')} from ${clip(req.environment, 64)} approvers by ${formatUtc(req.expiresAt)}; the requester cannot approve.${detailNote(event)}`;
+      return `:inbox_tray: ${actor} requested a restore of ${source} ${from.phrase} into the new table ${target} in ${whereText(req)}. It needs ${plural(req.requiredApprovals, 'approval')} from ${clip(req.environment, 64)} approvers by ${formatUtc(req.expiresAt)}; the requester cannot approve.${detailNote(event)}`;
     case 'approved': {
       const count = approvalsAt(req, event.at);
       const missing = req.requiredApprovals - count;
@@ -220,7 +224,7 @@ function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
     case 'expired':
       return `${STATUS_EMOJI.EXPIRED} Nobody approved in time: the request expired at ${formatUtc(req.expiresAt)} with ${approvalsAt(req, event.at)}/${req.requiredApprovals} approvals (closed by ${who(event.actor)}). Nothing was restored; run \`/restore\` again if it is still needed.`;
     case 'restore_started':
-      return `${STATUS_EMOJI.RESTORING} ${actor} started the restore into ${target} in ${whereText(req)}. AWS is creating the table from the backup (${formatBytes(req.backup.sizeBytes)}); this takes from minutes to hours. Progress updates follow here.${detailNote(event)}`;
+      return `${STATUS_EMOJI.RESTORING} ${actor} started the restore into ${target} in ${whereText(req)}. ${from.startedText}; this takes from minutes to hours. Progress updates follow here.${detailNote(event)}`;
     case 'restore_retrying': {
       const attempt = r.attempts ? ` (attempt ${formatCount(r.attempts)})` : '';
       const when = r.nextAttemptAt ? ` at ${formatWhen(r.nextAttemptAt, now)}` : ' shortly';

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { sourceLabel } from '../restore/sources/index.ts';
 import type { RestoreRequest } from '../restore/types.ts';
 import { escapeMrkdwn } from './format.ts';
 
@@ -20,7 +21,7 @@ export function rejectModal(req: RestoreRequest): types.View {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `Reject <@${req.requesterId}>'s restore of *${escapeMrkdwn(req.backup.name)}* into *${escapeMrkdwn(req.targetTable)}* (${escapeMrkdwn(req.environment)})? Nothing will be restored.`,
+          text: `Reject <@${req.requesterId}>'s restore of *${escapeMrkdwn(sourceLabel(req.source))}* into *${escapeMrkdwn(req.targetTable)}* (${escapeMrkdwn(req.environment)})? Nothing will be restored.`,
         },
       },
       {

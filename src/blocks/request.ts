@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { sourceLabel, viewSource } from '../restore/sources/index.ts';
 import type {
   RequestAction,
   RequestEvent,
@@ -8,7 +9,6 @@ import type {
 } from '../restore/types.ts';
 import {
   durationBetween,
-  formatBytes,
   formatCount,
   formatDuration,
   formatRelative,
@@ -24,7 +24,6 @@ import {
   context,
   fields,
   header,
-  MAX_ARN,
   MAX_NAME,
   message,
   plural,
@@ -131,13 +130,6 @@ function reasonText(reason: string | undefined): string {
     .join('\n')}`;
 }
 
-function backupText(req: RestoreRequest, now: Date): string {
-  const b = req.backup;
-  const facts = [`created ${formatWhen(b.createdAt, now)}`, formatBytes(b.sizeBytes)];
-  if (b.itemCount !== undefined) facts.push(`${formatCount(b.itemCount)} items`);
-  return `*Backup* ${code(b.name)} · ${facts.join(' · ')}\n${code(b.arn, MAX_ARN)}`;
-}
-
 /** One line saying where the request stands: who did what, when, and what happens next. */
 export function statusLine(req: RestoreRequest, now: Date): string {
   const at = (iso: string | undefined) => formatWhen(iso ?? req.updatedAt, now);
@@ -182,9 +174,10 @@ export function statusLine(req: RestoreRequest, now: Date): string {
  * What the approver confirms, in plain words and within Slack's 300 characters: names are
  * shortened evenly only when they would not fit.
  */
-function confirmText(req: RestoreRequest): string {
+function confirmText(req: RestoreRequest, now: Date): string {
+  const source = viewSource(req.source, now);
   const render = (max: number) =>
-    `Restore backup "${truncate(req.backup.name, max)}" of table ${truncate(req.backup.tableName, max)} into the NEW table ${truncate(req.targetTable, max)} in ${req.environment} (account ${req.accountId}, ${req.region}). The restore starts as soon as you confirm.`;
+    `Restore ${source.confirm(max)} into the NEW table ${truncate(req.targetTable, max)} in ${req.environment} (account ${req.accountId}, ${req.region}). The restore starts as soon as you confirm.`;
   let max = MAX_NAME;
   let text = render(max);
   while (text.length > MAX_CONFIRM_TEXT && max > 12) {
@@ -194,7 +187,7 @@ function confirmText(req: RestoreRequest): string {
   return text;
 }
 
-function actionButtons(req: RestoreRequest): types.ActionsBlock {
+function actionButtons(req: RestoreRequest, now: Date): types.ActionsBlock {
   return actions(REQUEST_ACTIONS_BLOCK_ID, [
     button({
       text: 'Approve',
@@ -203,7 +196,7 @@ function actionButtons(req: RestoreRequest): types.ActionsBlock {
       style: 'primary',
       confirm: {
         title: `Approve restore ${req.id}?`,
-        text: confirmText(req),
+        text: confirmText(req, now),
         confirm: 'Approve and restore',
         deny: 'Not yet',
         style: 'primary',
@@ -221,18 +214,19 @@ function actionButtons(req: RestoreRequest): types.ActionsBlock {
 export function requestBlocks(req: RestoreRequest, now: Date): types.KnownBlock[] {
   const status = displayStatus(req, now);
   const env = clip(req.environment, 64);
+  const source = viewSource(req.source, now);
   return [
     header(`${STATUS_EMOJI[status]} Restore request ${req.id} — ${status}`),
     section(
-      `${who(req.requesterId)} requested: restore table ${code(req.backup.tableName)} from a backup into the *new* table ${code(req.targetTable)} in *${env}* (account ${code(req.accountId, 32)}, ${code(req.region, 32)}).`,
+      `${who(req.requesterId)} requested: restore table ${code(source.tableName)} ${source.phrase} into the *new* table ${code(req.targetTable)} in *${env}* (account ${code(req.accountId, 32)}, ${code(req.region, 32)}).`,
     ),
-    section(backupText(req, now)),
+    section(source.details),
     fields([
       `*Requester*\n${who(req.requesterId)}`,
       `*Environment*\n${env}`,
       `*Account*\n${code(req.accountId, 32)}`,
       `*Region*\n${code(req.region, 32)}`,
-      `*Source table*\n${code(req.backup.tableName)}`,
+      `*Source table*\n${code(source.tableName)}`,
       `*Target table*\n${code(req.targetTable)}`,
       `*Overrides*\n${clip(overridesSummary(req.overrides), 1900)}`,
       `*Requested*\n${formatWhen(req.createdAt, now)}`,
@@ -247,17 +241,17 @@ export function requestBlocks(req: RestoreRequest, now: Date): types.KnownBlock[
 /** The notification text of a request message. */
 export function requestFallbackText(req: RestoreRequest, now: Date): string {
   const status = displayStatus(req, now);
-  return `${STATUS_EMOJI[status]} Restore request ${req.id} — ${status}: ${clip(req.backup.name, MAX_NAME)} → ${clip(req.targetTable, MAX_NAME)} in ${clip(req.environment, 64)}, requested by ${who(req.requesterId)}`;
+  return `${STATUS_EMOJI[status]} Restore request ${req.id} — ${status}: ${clip(sourceLabel(req.source), MAX_NAME)} → ${clip(req.targetTable, MAX_NAME)} in ${clip(req.environment, 64)}, requested by ${who(req.requesterId)}`;
 }
 
 /**
  * The approval message in the channel. While the request is PENDING and within its deadline it
- * carries Approve (with a confirmation naming backup, target, environment and account), Reject
+ * carries Approve (with a confirmation naming the source, target, environment and account), Reject
  * and Cancel buttons whose value is the request ID; afterwards no buttons, and a line saying
  * who did what and when.
  */
 export function requestMessage(req: RestoreRequest, now: Date): SlackMessage {
   const blocks = requestBlocks(req, now);
-  if (displayStatus(req, now) === 'PENDING') blocks.push(actionButtons(req));
+  if (displayStatus(req, now) === 'PENDING') blocks.push(actionButtons(req, now));
   return message(requestFallbackText(req, now), blocks);
 }

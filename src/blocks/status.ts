@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { sourceLabel } from '../restore/sources/index.ts';
 import type { RestoreRequest } from '../restore/types.ts';
 import { TERMINAL_STATUSES } from '../restore/types.ts';
 import { formatCount, formatRelative, who } from './format.ts';
@@ -13,14 +14,14 @@ const MAX_LISTED = MAX_MESSAGE_BLOCKS - 2;
 function requestLine(req: RestoreRequest, now: Date): string {
   const status = displayStatus(req, now);
   return [
-    `${STATUS_EMOJI[status]} ${code(req.id, 64)} *${status}* · ${clip(req.environment, 64)} · ${code(req.backup.name)} → ${code(req.targetTable)}`,
+    `${STATUS_EMOJI[status]} ${code(req.id, 64)} *${status}* · ${clip(req.environment, 64)} · ${code(sourceLabel(req.source))} → ${code(req.targetTable)}`,
     `by ${who(req.requesterId)} · requested ${formatRelative(req.createdAt, now)}`,
   ].join('\n');
 }
 
 /**
  * The reply to `/restore status`: one compact section per request (ID, status, environment,
- * backup → target, requester, age), in the order given.
+ * source → target, requester, age), in the order given.
  */
 export function requestStatusMessage(reqs: RestoreRequest[], now: Date): SlackMessage {
   if (reqs.length === 0) {

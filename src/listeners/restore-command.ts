@@ -92,7 +92,7 @@ export function restoreCommand(deps: ListenerDeps) {
           userId: command.user_id,
           channelId: command.channel_id,
           replyTo: { responseUrl: command.response_url },
-          backup: parsed.backup,
+          source: { kind: 'backup', backup: parsed.backup },
           targetTable: parsed.targetTable,
           env: name,
           overrides: parsed.overrides,

@@ -52,7 +52,7 @@ export function restoreModalSubmit(deps: ListenerDeps) {
       userId: body.user.id,
       channelId,
       replyTo: { channelId, userId: body.user.id },
-      backup: parsed.backup,
+      source: { kind: 'backup', backup: parsed.backup },
       targetTable: parsed.targetTable,
       env: resolved.name,
       overrides: parsed.overrides,

@@ -3,12 +3,13 @@ import { AwsOperationError } from '../aws/errors.ts';
 import type { TableInfo } from '../aws/types.ts';
 import { approvedAt, type EventInput, finalApprover, transition } from './lifecycle.ts';
 import type { RestoreDeps } from './service.ts';
+import { restoredFrom, startOperation, startRestore } from './sources/index.ts';
 import type { RequestFailure, RestoreRequest } from './types.ts';
 
 /** Retryable start errors (throttling, account limits, a busy backup) are retried for this long. */
 export const START_RETRY_WINDOW_MS = 30 * 60_000;
 export const MAX_START_ATTEMPTS = 6;
-/** A table restored from our backup this long before approval is not ours. */
+/** A table created from our source this long before approval is not ours. */
 const CLOCK_SKEW_MS = 60_000;
 
 /** The role session for a request's AWS calls is tied to the approver who completed the approval. */
@@ -18,13 +19,15 @@ export function sessionUser(req: RestoreRequest): string {
 
 /**
  * True when the existing target table is the one this request's own restore created (a worker
- * that crashed after RestoreTableFromBackup, or a retried invocation), so it is adopted instead of
- * being reported as a name clash.
+ * that crashed after the restore call, or a retried invocation), so it is adopted instead of
+ * being reported as a name clash: its RestoreSummary names our source (the source module says
+ * how), and it was created after the approval. RestoreSummary.RestoreDateTime is the backup's or
+ * the restore point's time, not when the restore ran, so only CreationDateTime tells that.
  */
 export function isOwnRestore(table: TableInfo, req: RestoreRequest): boolean {
-  if (table.sourceBackupArn !== req.backup.arn) return false;
+  if (!restoredFrom(table, req.source)) return false;
   const since = Date.parse(approvedAt(req) ?? req.createdAt) - CLOCK_SKEW_MS;
-  const when = table.restoreDateTime ?? table.creationDateTime;
+  const when = table.creationDateTime;
   return when === undefined || Date.parse(when) >= since;
 }
 
@@ -69,7 +72,7 @@ export async function executeRequest(
 }
 
 /**
- * Calls RestoreTableFromBackup for a RESTORING request that has not started yet, after checking
+ * Makes the source's restore call (RestoreTableFromBackup, …) for a RESTORING request that has not started yet, after checking
  * once more that the target table does not exist. Retryable AWS errors schedule another attempt
  * (the watcher makes it); anything else ends the request as FAILED with the reason.
  */
@@ -87,8 +90,8 @@ export async function attemptStart(
     if (table && !isOwnRestore(table, req)) throw clash(req);
     if (!table) {
       try {
-        table = await target.restoreTableFromBackup({
-          backup: req.backup,
+        table = await startRestore(target, {
+          source: req.source,
           targetTable: req.targetTable,
           overrides: req.overrides,
         });
@@ -143,7 +146,7 @@ export async function attemptStart(
 function clash(req: RestoreRequest): AwsOperationError {
   return new AwsOperationError({
     code: 'TableAlreadyExistsException',
-    operation: 'RestoreTableFromBackup',
+    operation: startOperation(req.source),
     retryable: false,
     userMessage: `A table named ${req.targetTable} was created in account ${req.accountId} after this request was made, and it is not this restore. Nothing was restored; ask again with another target table name.`,
   });

@@ -1,13 +1,14 @@
 import type { AuditSink } from '../audit.ts';
 import { auditTransition } from '../audit.ts';
-import type { TargetAccount, TargetAccountFactory } from '../aws/types.ts';
+import type { TargetAccountFactory } from '../aws/types.ts';
 import type { BotConfig, EnvironmentConfig } from '../config.ts';
 import type { Dispatcher } from '../jobs.ts';
 import type { Logger } from '../log.ts';
 import type { RequestStore } from '../store/requests.ts';
 import { type Decision, decideApproval, decideCancel, decideExpire, decideReject } from './lifecycle.ts';
 import { authoriseRequester, type Directory, describeApprovers, isApprover } from './policy.ts';
-import type { BackupInfo, RestoreOverrides, RestoreRequest } from './types.ts';
+import { resolveSource } from './sources/index.ts';
+import type { BackupInfo, RestoreOverrides, RestoreRequest, SourceRef } from './types.ts';
 
 /** Everything the domain needs, handed in so tests can pass fakes and an injected clock. */
 export interface RestoreDeps {
@@ -160,7 +161,7 @@ export interface NewRequestInput {
   requestId: string;
   userId: string;
   channelId: string;
-  backup: string;
+  source: SourceRef;
   targetTable: string;
   env?: string;
   reason?: string;
@@ -172,43 +173,8 @@ export type CreateOutcome =
   | { kind: 'refused'; text: string }
   | { kind: 'ambiguous'; name: string; candidates: BackupInfo[] };
 
-const BACKUP_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/[^/]+\/backup\/.+$/;
-
-/** Looks up a backup by ARN or by exact name in the environment's account. */
-export async function resolveBackup(
-  target: TargetAccount,
-  envName: string,
-  ref: string,
-): Promise<{ backup: BackupInfo } | { refused: string } | { ambiguous: BackupInfo[] }> {
-  const arn = BACKUP_ARN.exec(ref);
-  if (arn) {
-    const [, region, account] = arn;
-    if (region !== target.region || account !== target.accountId) {
-      return {
-        refused: `That backup is in account ${account} (${region}), but environment *${envName}* is account ${target.accountId} (${target.region}). Pass --env for the right environment.`,
-      };
-    }
-    return { backup: await target.describeBackup(ref) };
-  }
-  const matches = await target.findBackupsByName(ref);
-  if (matches.length === 0) {
-    return {
-      refused: `No backup named "${ref}" in *${envName}* (account ${target.accountId}, ${target.region}). List them with /backups --env ${envName}.`,
-    };
-  }
-  if (matches.length > 1) return { ambiguous: matches };
-  return { backup: await target.describeBackup(matches[0]!.arn) };
-}
-
-/** Index names asked to be dropped that the backup does not have. */
-function unknownIndexes(backup: BackupInfo, overrides: RestoreOverrides): string[] {
-  if (!Array.isArray(overrides.dropIndexes)) return [];
-  const known = new Set([...(backup.globalSecondaryIndexes ?? []), ...(backup.localSecondaryIndexes ?? [])]);
-  return overrides.dropIndexes.filter((name) => !known.has(name));
-}
-
 /**
- * A new restore request: checks the requester, the backup (exists, AVAILABLE) and the target
+ * A new restore request: checks the requester, the source (its module's pre-flight) and the target
  * (no such table, no other open request for it) in the target account, then stores it PENDING
  * and asks the worker to post the approval message.
  */
@@ -221,24 +187,16 @@ export async function createRequest(deps: RestoreDeps, input: NewRequestInput): 
   if (existing) return { kind: 'created', request: existing, approvers: describeApprovers(env) };
 
   const target = await deps.targets(envName, input.userId, input.requestId);
-  const found = await resolveBackup(target, envName, input.backup);
+  const found = await resolveSource(target, input.source, {
+    envName,
+    accountId: env.accountId,
+    region: env.region,
+    overrides: input.overrides,
+    now: deps.now(),
+  });
   if ('refused' in found) return { kind: 'refused', text: found.refused };
-  if ('ambiguous' in found) return { kind: 'ambiguous', name: input.backup, candidates: found.ambiguous };
-  const { backup } = found;
-  if (backup.status !== 'AVAILABLE') {
-    return {
-      kind: 'refused',
-      text: `Backup ${backup.name} is ${backup.status}, not AVAILABLE, so it cannot be restored yet.`,
-    };
-  }
-  const unknown = unknownIndexes(backup, input.overrides);
-  if (unknown.length > 0) {
-    const known = [...(backup.globalSecondaryIndexes ?? []), ...(backup.localSecondaryIndexes ?? [])];
-    return {
-      kind: 'refused',
-      text: `--drop-indexes names ${unknown.join(', ')}, which backup ${backup.name} does not have. Its indexes: ${known.join(', ') || 'none'}.`,
-    };
-  }
+  if ('ambiguous' in found) return { kind: 'ambiguous', name: found.name, candidates: found.ambiguous };
+  const { source } = found;
   if (await target.describeTable(input.targetTable)) {
     return {
       kind: 'refused',
@@ -264,7 +222,7 @@ export async function createRequest(deps: RestoreDeps, input: NewRequestInput): 
     region: env.region,
     requesterId: input.userId,
     channelId: input.channelId,
-    backup,
+    source,
     targetTable: input.targetTable,
     overrides: input.overrides,
     ...(input.reason ? { reason: input.reason } : {}),

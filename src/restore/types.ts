@@ -70,6 +70,22 @@ export interface BackupInfo {
   billingMode?: string;
 }
 
+/** A backup of the environment's own account, restored with RestoreTableFromBackup. */
+export interface BackupSource {
+  kind: 'backup';
+  backup: BackupInfo;
+}
+
+/**
+ * Where a request restores from, resolved and checked at request time (DESIGN, "Where the code
+ * grows next"). Each kind has one module in `src/restore/sources/`.
+ */
+export type RestoreSource = BackupSource;
+export type SourceKind = RestoreSource['kind'];
+
+/** What the requester asked to restore from, before the pre-flight resolves it. */
+export type SourceRef = { kind: 'backup' /** a backup ARN or name */; backup: string };
+
 export interface Approval {
   userId: string;
   /** ISO-8601 */
@@ -104,7 +120,7 @@ export interface RequestEvent {
 }
 
 export interface RestoreProgress {
-  /** ISO-8601: when RestoreTableFromBackup was accepted. */
+  /** ISO-8601: when the restore call (e.g. RestoreTableFromBackup) was accepted. */
   startedAt?: string;
   tableArn?: string;
   tableStatus?: string;
@@ -141,7 +157,7 @@ export interface RestoreRequest {
   region: string;
   requesterId: string;
   channelId: string;
-  backup: BackupInfo;
+  source: RestoreSource;
   targetTable: string;
   overrides: RestoreOverrides;
   reason?: string;

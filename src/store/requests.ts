@@ -12,7 +12,12 @@ import {
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type RequestStatus, type RestoreRequest, TERMINAL_STATUSES } from '../restore/types.ts';
+import {
+  type BackupInfo,
+  type RequestStatus,
+  type RestoreRequest,
+  TERMINAL_STATUSES,
+} from '../restore/types.ts';
 
 /** GSI on `status` (sort `createdAt`): the watcher's list of requests in a given state. */
 export const STATUS_INDEX = 'status-index';
@@ -37,6 +42,11 @@ interface StoredItem extends RestoreRequest {
 
 const keyOf = (id: string) => ({ pk: `REQ#${id}` });
 
+/** Before restore sources existed, a request stored its backup at the top level. */
+interface LegacyFields {
+  backup?: BackupInfo;
+}
+
 function toRequest(item: Record<string, unknown> | undefined): RestoreRequest | undefined {
   if (!item) return undefined;
   const {
@@ -44,8 +54,13 @@ function toRequest(item: Record<string, unknown> | undefined): RestoreRequest | 
     outbox: _outbox,
     ttl: _ttl,
     notifyLease: _lease,
+    backup,
     ...request
-  } = item as unknown as StoredItem;
+  } = item as unknown as StoredItem & LegacyFields;
+  // Requests stored by an earlier version (still open, or kept for /restore status and audit)
+  // read as a backup source. Updates write only what changed, so such an item keeps `backup`
+  // and is converted on every read.
+  if (!request.source && backup) return { ...request, source: { kind: 'backup', backup } };
   return request;
 }
 

@@ -3,7 +3,7 @@ import { eventReply, explainFailure, NOT_RESTORED_SETTINGS } from '../../src/blo
 import { consoleTableUrl } from '../../src/blocks/format.ts';
 import type { RequestAction, RequestEvent, RestoreRequest } from '../../src/restore/types.ts';
 import { assertWithinSlackLimits } from './limits.ts';
-import { allText, BACKUP_ARN, long, NOW, sampleBackup, sampleRequest } from './samples.ts';
+import { allText, BACKUP_ARN, backupSource, long, NOW, sampleRequest } from './samples.ts';
 
 function event(action: RequestAction, extra: Partial<RequestEvent> = {}): RequestEvent {
   return { seq: 2, at: '2026-11-24T17:04:00Z', actor: 'bot', action, ...extra };
@@ -242,7 +242,7 @@ describe('eventReply', () => {
   it('stays within Slack limits for every action with extreme input', () => {
     const req = sampleRequest({
       status: 'FAILED',
-      backup: sampleBackup({ name: long(255), tableName: long(255), arn: `${BACKUP_ARN}${long(900)}` }),
+      source: backupSource({ name: long(255), tableName: long(255), arn: `${BACKUP_ARN}${long(900)}` }),
       targetTable: long(255, 'T|>'),
       environment: long(200),
       rejectReason: long(3000, '<&>'),

@@ -9,7 +9,7 @@ import {
 } from '../../src/blocks/request.ts';
 import type { RequestStatus, RestoreRequest } from '../../src/restore/types.ts';
 import { assertWithinSlackLimits } from './limits.ts';
-import { allText, BACKUP_ARN, long, NOW, sampleBackup, sampleRequest } from './samples.ts';
+import { allText, BACKUP_ARN, backupSource, long, NOW, sampleRequest } from './samples.ts';
 
 function actionsOf(req: RestoreRequest, now = NOW): types.ActionsBlock | undefined {
   return requestMessage(req, now).blocks.find((b): b is types.ActionsBlock => b.type === 'actions');
@@ -107,7 +107,7 @@ describe('requestMessage', () => {
 
   it('keeps the confirmation within 300 characters for 255-character names', () => {
     const req = sampleRequest({
-      backup: sampleBackup({ name: long(255, 'b'), tableName: long(255, 's') }),
+      source: backupSource({ name: long(255, 'b'), tableName: long(255, 's') }),
       targetTable: long(255, 't'),
     });
 
@@ -230,7 +230,7 @@ describe('requestMessage', () => {
 
   it('stays within Slack limits for extreme input in every status', () => {
     const extreme: Partial<RestoreRequest> = {
-      backup: sampleBackup({ name: long(255), tableName: long(255), arn: `${BACKUP_ARN}${long(900)}` }),
+      source: backupSource({ name: long(255), tableName: long(255), arn: `${BACKUP_ARN}${long(900)}` }),
       targetTable: long(255),
       environment: long(200),
       reason: long(3000, 'why & <because> '),

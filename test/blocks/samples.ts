@@ -1,5 +1,5 @@
 /** Realistic data for the Block Kit builder tests. */
-import type { BackupInfo, RestoreRequest } from '../../src/restore/types.ts';
+import type { BackupInfo, BackupSource, RestoreRequest } from '../../src/restore/types.ts';
 
 export const NOW = new Date('2026-11-24T17:05:00Z');
 
@@ -24,6 +24,11 @@ export function sampleBackup(overrides: Partial<BackupInfo> = {}): BackupInfo {
   };
 }
 
+/** A backup source around {@link sampleBackup}. */
+export function backupSource(overrides: Partial<BackupInfo> = {}): BackupSource {
+  return { kind: 'backup', backup: sampleBackup(overrides) };
+}
+
 /** A PENDING request filed 5 minutes before NOW, expiring 25 minutes after it. */
 export function sampleRequest(overrides: Partial<RestoreRequest> = {}): RestoreRequest {
   return {
@@ -35,7 +40,7 @@ export function sampleRequest(overrides: Partial<RestoreRequest> = {}): RestoreR
     region: 'us-east-1',
     requesterId: 'U0REQUEST',
     channelId: 'C0INCIDENT',
-    backup: sampleBackup(),
+    source: { kind: 'backup', backup: sampleBackup() },
     targetTable: 'Orders-restored',
     overrides: {},
     reason: 'INC-4711: bad deploy deleted orders since 13:40 UTC',

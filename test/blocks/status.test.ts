@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { requestMessage } from '../../src/blocks/request.ts';
 import { requestDetailStatusMessage, requestStatusMessage } from '../../src/blocks/status.ts';
 import { assertWithinSlackLimits } from './limits.ts';
-import { allText, long, NOW, sampleBackup, sampleRequest } from './samples.ts';
+import { allText, backupSource, long, NOW, sampleRequest } from './samples.ts';
 
 describe('requestStatusMessage', () => {
   it('shows one compact line per request with ID, status, environment, backup, target, requester and age', () => {
@@ -47,7 +47,7 @@ describe('requestStatusMessage', () => {
     const reqs = Array.from({ length: 500 }, (_, i) =>
       sampleRequest({
         id: `R-${String(i).padStart(6, '0')}`,
-        backup: sampleBackup({ name: long(255) }),
+        source: backupSource({ name: long(255) }),
         targetTable: long(255),
         environment: long(100),
       }),

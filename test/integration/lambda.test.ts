@@ -164,7 +164,7 @@ describe('/restore through the slack, worker and watcher functions', () => {
     expect(requestJob).toMatchObject({
       type: 'restore.request',
       requestId: id,
-      backup: 'MusicCollectionBackup',
+      source: { kind: 'backup', backup: 'MusicCollectionBackup' },
       targetTable: 'Music-restored',
       reason: 'x',
     });
@@ -174,7 +174,7 @@ describe('/restore through the slack, worker and watcher functions', () => {
     await bot.worker(requestJob);
     const created = await bot.store.get(id);
     expect(created?.status).toBe('PENDING');
-    expect(created?.backup.arn).toBe(backupArn);
+    expect(created?.source).toMatchObject({ kind: 'backup', backup: { arn: backupArn } });
     expect(messageText(req.responses()[0])).toContain(id);
     // The handler's own DynamoDB client wrote it through AWS_ENDPOINT_URL (the fake's pass-through).
     expect(

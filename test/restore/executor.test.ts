@@ -196,7 +196,7 @@ describe('executeRequest', () => {
     const other = await h.deps.targets('prod', 'U0SOMEONE');
     await other.restoreTableFromBackup({ backup, targetTable: target, overrides: {} });
     const restored = fake.tables.get(target);
-    if (restored?.restore) restored.restore.restoreDateTime = new Date(Date.now() - 2 * 3600_000);
+    if (restored) restored.createdAt = new Date(Date.now() - 2 * 3600_000);
 
     const after = await approve(h, req.id);
 
@@ -219,6 +219,21 @@ describe('executeRequest', () => {
     expect(after?.restore?.startedAt).toBeDefined();
     expect(after?.events.at(-1)?.action).toBe('restore_started');
     expect(restoreAttemptsInto(target)).toHaveLength(1);
+  });
+
+  it('regression: adopts its own restore although RestoreSummary.RestoreDateTime is the backup’s creation time', async () => {
+    // RestoreDateTime is "point in time or source backup time" (AWS API reference), an hour
+    // before the approval here; the table's CreationDateTime says when our restore ran.
+    const target = table('adopt-old-backup');
+    const req = await storeApproved(h, { backup, targetTable: target, ageMs: 30_000 });
+    const crashed = await h.deps.targets('prod', APPROVER, req.id);
+    await crashed.restoreTableFromBackup({ backup, targetTable: target, overrides: {} });
+    expect(fake.tables.get(target)?.restore?.restoreDateTime.toISOString()).toBe(backup.createdAt);
+
+    const after = await executeRequest(h.deps, req.id);
+
+    expect(after?.status).toBe('RESTORING');
+    expect(restoreCallsInto(target)).toHaveLength(1);
   });
 
   it('adopts its own table when RestoreTableFromBackup answers TableAlreadyExistsException', async () => {

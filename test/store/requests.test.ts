@@ -1,3 +1,4 @@
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideApproval, transition } from '../../src/restore/lifecycle.ts';
 import type { RequestStore } from '../../src/store/requests.ts';
@@ -31,6 +32,27 @@ describe('RequestStore', () => {
     expect(await store.create(req)).toBe(true);
     expect(await store.create({ ...req, targetTable: 'Other' })).toBe(false);
     expect((await store.get(req.id))?.targetTable).toBe(req.targetTable);
+  });
+
+  it('reads a request stored before restore sources existed (top-level backup) as a backup source, and updates it', async () => {
+    const req = pendingRequest({ id: freshId() });
+    if (req.source.kind !== 'backup') throw new Error('sample is a backup request');
+    const { source, ...rest } = req;
+    // The item exactly as the previous version wrote it.
+    await DynamoDBDocumentClient.from(ctx.dynamo.client).send(
+      new PutCommand({
+        TableName: store.tableName,
+        Item: { ...rest, backup: source.backup, pk: `REQ#${req.id}`, outbox: '1' },
+      }),
+    );
+
+    const read = await store.get(req.id);
+    expect(read).toEqual(req);
+    const decision = decideApproval(read!, 'U0APPROVER', true, NOW);
+    if (!decision.ok) throw new Error(decision.reason);
+    expect(await store.update(read!, decision.next)).toBe(true);
+    expect((await store.get(req.id))?.source).toEqual(req.source);
+    expect((await store.listByStatus('APPROVED')).find((r) => r.id === req.id)?.source).toEqual(req.source);
   });
 
   it('returns undefined for an unknown request', async () => {

@@ -1,0 +1,115 @@
+import type { TargetAccount } from '../../aws/types.ts';
+import { formatBytes, formatCount, formatWhen } from '../../blocks/format.ts';
+import { code, MAX_ARN } from '../../blocks/kit.ts';
+import { truncate } from '../../blocks/limits.ts';
+import type { BackupInfo, BackupSource, RestoreOverrides } from '../types.ts';
+import type { Resolution, RestoreSourceModule } from './types.ts';
+
+const BACKUP_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/[^/]+\/backup\/.+$/;
+
+/** Looks up a backup by ARN or by exact name in the environment's account. */
+export async function resolveBackup(
+  target: TargetAccount,
+  envName: string,
+  ref: string,
+): Promise<{ backup: BackupInfo } | { refused: string } | { ambiguous: BackupInfo[] }> {
+  const arn = BACKUP_ARN.exec(ref);
+  if (arn) {
+    const [, region, account] = arn;
+    if (region !== target.region || account !== target.accountId) {
+      return {
+        refused: `That backup is in account ${account} (${region}), but environment *${envName}* is account ${target.accountId} (${target.region}). Pass --env for the right environment.`,
+      };
+    }
+    return { backup: await target.describeBackup(ref) };
+  }
+  const matches = await target.findBackupsByName(ref);
+  if (matches.length === 0) {
+    return {
+      refused: `No backup named "${ref}" in *${envName}* (account ${target.accountId}, ${target.region}). List them with /backups --env ${envName}.`,
+    };
+  }
+  if (matches.length > 1) return { ambiguous: matches };
+  return { backup: await target.describeBackup(matches[0]!.arn) };
+}
+
+function knownIndexes(backup: BackupInfo): string[] {
+  return [...(backup.globalSecondaryIndexes ?? []), ...(backup.localSecondaryIndexes ?? [])];
+}
+
+/** Index names asked to be dropped that the backup does not have. */
+function unknownIndexes(backup: BackupInfo, overrides: RestoreOverrides): string[] {
+  if (!Array.isArray(overrides.dropIndexes)) return [];
+  const known = new Set(knownIndexes(backup));
+  return overrides.dropIndexes.filter((name) => !known.has(name));
+}
+
+/** A DynamoDB backup (USER or SYSTEM) of the environment's account: RestoreTableFromBackup. */
+export const backupSource: RestoreSourceModule<BackupSource, { kind: 'backup'; backup: string }> = {
+  kind: 'backup',
+  startOperation: 'RestoreTableFromBackup',
+
+  async resolve(target, ref, ctx): Promise<Resolution<BackupSource>> {
+    const found = await resolveBackup(target, ctx.envName, ref.backup);
+    if ('refused' in found) return found;
+    if ('ambiguous' in found) return { ambiguous: found.ambiguous, name: ref.backup };
+    const { backup } = found;
+    if (backup.status !== 'AVAILABLE') {
+      return {
+        refused: `Backup ${backup.name} is ${backup.status}, not AVAILABLE, so it cannot be restored yet.`,
+      };
+    }
+    const unknown = unknownIndexes(backup, ctx.overrides);
+    if (unknown.length > 0) {
+      return {
+        refused: `--drop-indexes names ${unknown.join(', ')}, which backup ${backup.name} does not have. Its indexes: ${knownIndexes(backup).join(', ') || 'none'}.`,
+      };
+    }
+    return { source: { kind: 'backup', backup } };
+  },
+
+  start(target, { source, targetTable, overrides }) {
+    return target.restoreTableFromBackup({ backup: source.backup, targetTable, overrides });
+  },
+
+  restoredFrom(table, source) {
+    return table.sourceBackupArn === source.backup.arn;
+  },
+
+  label: ({ backup }) => backup.name,
+
+  view({ backup: b }, now) {
+    const facts = [`created ${formatWhen(b.createdAt, now)}`, formatBytes(b.sizeBytes)];
+    if (b.itemCount !== undefined) facts.push(`${formatCount(b.itemCount)} items`);
+    return {
+      tableName: b.tableName,
+      phrase: `from backup ${code(b.name)}`,
+      details: `*Backup* ${code(b.name)} · ${facts.join(' · ')}\n${code(b.arn, MAX_ARN)}`,
+      confirm: (max) => `backup "${truncate(b.name, max)}" of table ${truncate(b.tableName, max)}`,
+      restoredFrom: `${code(b.name)} of ${code(b.tableName)}`,
+      startedText: `AWS is creating the table from the backup (${formatBytes(b.sizeBytes)})`,
+      expected: {
+        what: 'backup',
+        ...(b.itemCount !== undefined ? { itemCount: b.itemCount } : {}),
+        ...(b.sizeBytes !== undefined ? { sizeBytes: b.sizeBytes } : {}),
+      },
+    };
+  },
+
+  sessionStatements({ backup }) {
+    // RestoreTableFromBackup is authorised on the backup and on the new table; the target-table
+    // statement (restore action plus item writes) is common to every source kind.
+    return [
+      {
+        Sid: 'RestoreFromThisBackup',
+        Effect: 'Allow',
+        Action: ['dynamodb:RestoreTableFromBackup', 'dynamodb:DescribeBackup'],
+        Resource: [backup.arn],
+      },
+    ];
+  },
+
+  auditFields({ backup }) {
+    return { backupArn: backup.arn };
+  },
+};
