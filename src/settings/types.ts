@@ -1,0 +1,112 @@
+/**
+ * The settings of a DynamoDB table that a restore does not carry over, in plain data (no SDK
+ * types), so the diff builder, the Block Kit builders, the store and the tests share them.
+ */
+
+/** One setting as read from AWS: its value, or why it could not be read. */
+export type Reading<T> = { value: T } | { error: string };
+
+export interface ScalingPolicyInfo {
+  name: string;
+  /** Target utilisation in percent. */
+  targetValue: number;
+  /** DynamoDBReadCapacityUtilization or DynamoDBWriteCapacityUtilization. */
+  metric?: string;
+  scaleInCooldown?: number;
+  scaleOutCooldown?: number;
+  disableScaleIn?: boolean;
+}
+
+/** One Application Auto Scaling target of a table or of one of its global secondary indexes. */
+export interface ScalingTargetInfo {
+  /** Undefined for the table itself. */
+  index?: string;
+  dimension: 'ReadCapacityUnits' | 'WriteCapacityUnits';
+  min: number;
+  max: number;
+  policies: ScalingPolicyInfo[];
+}
+
+export interface ContributorInsightsInfo {
+  table: boolean;
+  /** Global secondary indexes with contributor insights enabled. */
+  indexes: string[];
+}
+
+export interface KinesisDestinationInfo {
+  streamArn: string;
+  status: string;
+}
+
+export interface AlarmInfo {
+  name: string;
+  metric?: string;
+  state?: string;
+}
+
+/** Every setting the bot compares, in the order the thread shows them. */
+export const SETTING_KEYS = [
+  'ttl',
+  'stream',
+  'pitr',
+  'deletionProtection',
+  'tags',
+  'tableClass',
+  'autoScaling',
+  'contributorInsights',
+  'kinesis',
+  'resourcePolicy',
+  'sse',
+  'alarms',
+] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+export const SETTING_LABELS: Record<SettingKey, string> = {
+  ttl: 'TTL',
+  stream: 'Stream',
+  pitr: 'Point-in-time recovery',
+  deletionProtection: 'Deletion protection',
+  tags: 'Tags',
+  tableClass: 'Table class',
+  autoScaling: 'Auto scaling',
+  contributorInsights: 'Contributor insights',
+  kinesis: 'Kinesis streaming',
+  resourcePolicy: 'Resource policy',
+  sse: 'Encryption',
+  alarms: 'CloudWatch alarms',
+};
+
+export interface SettingValues {
+  /** TTL attribute name; null when TTL is off. */
+  ttl: string | null;
+  /** Stream view type; null when there is no stream. */
+  stream: string | null;
+  /** Recovery period in days; null when PITR is off. */
+  pitr: number | null;
+  deletionProtection: boolean;
+  tags: Record<string, string>;
+  tableClass: string;
+  autoScaling: ScalingTargetInfo[];
+  contributorInsights: ContributorInsightsInfo;
+  kinesis: KinesisDestinationInfo[];
+  /** The policy document; null when there is none. */
+  resourcePolicy: string | null;
+  /** "AWS owned key", "AWS managed key" or the KMS key ARN. */
+  sse: string;
+  alarms: AlarmInfo[];
+}
+
+/**
+ * What the bot knows about one table's settings. A setting left out was not recorded (a deleted
+ * source table described only by its backup).
+ */
+export interface TableSettings {
+  tableName: string;
+  /** 'table' = read from the live table; 'backup' = the backup's SourceTableFeatureDetails. */
+  origin: 'table' | 'backup';
+  tableArn?: string;
+  billingMode?: string;
+  /** Global secondary indexes of the table. */
+  indexes?: string[];
+  settings: { [K in SettingKey]?: Reading<SettingValues[K]> };
+}
