@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
 import { createSettingsClients, destroySettingsClients } from '../../src/settings/clients.ts';
 import { compareSettings, copySettings } from '../../src/settings/copy.ts';
 import type { SettingsClients } from '../../src/settings/read.ts';
-import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
 import { seedSourceAndRestored, writesNaming } from './seed.ts';
 
 let fake: FakeAws;
