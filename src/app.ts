@@ -2,6 +2,7 @@ import { App, LogLevel, type Receiver } from '@slack/bolt';
 import { registerListeners } from './listeners/index.ts';
 import type { ListenerDeps } from './listeners/shared.ts';
 import { slackClientOptions } from './slack/client.ts';
+import { installationGuard } from './slack/request-guard.ts';
 
 export interface CreateAppOptions {
   /** AwsLambdaReceiver on Lambda; HTTPReceiver or SocketModeReceiver for `npm start`. */
@@ -30,6 +31,8 @@ export function createApp(o: CreateAppOptions): App {
     // rejection when Slack is unreachable; deferred, it runs with the first request instead.
     tokenVerificationEnabled: false,
   });
+  // Before any listener: a request from another workspace or app stops here.
+  app.use(installationGuard(o.deps.log));
   registerListeners(app, o.deps);
   app.error(async (error) => {
     o.deps.log.error('unhandled error in a Slack listener', { error, stack: (error as Error).stack });

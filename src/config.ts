@@ -4,6 +4,7 @@ import { en } from 'zod/locales';
 // zod/mini is zod v4 with the same checks, issue paths and messages, but a functional API that a
 // bundler can trim to what is used: it keeps the slack function's bundle and cold start small.
 import * as z from 'zod/mini';
+import { ENVIRONMENT_NAME_PATTERN, RESERVED_ENVIRONMENT_NAMES } from './environment-names.ts';
 
 // zod/mini loads no locale of its own; without one every problem would read "Invalid input".
 z.config(en());
@@ -71,20 +72,32 @@ export const EnvironmentSchema = z
     }),
   );
 
+const RESERVED_NAME =
+  'is a reserved name (a built-in property of every object); choose another environment name';
+
 export const ConfigSchema = z
   .strictObject({
     approvalTimeoutMinutes: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(24 * 60)), 30),
     defaultEnvironment: z.optional(z.string().check(z.minLength(1))),
     environments: z
       .record(
-        z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/, 'environment names are 1-32 of A-Z a-z 0-9 _ -')),
+        z.string().check(z.regex(ENVIRONMENT_NAME_PATTERN, 'environment names are 1-32 of A-Z a-z 0-9 _ -')),
         EnvironmentSchema,
       )
       .check(z.refine((envs) => Object.keys(envs).length > 0, 'needs at least one environment')),
   })
   .check(
     z.superRefine((config, ctx) => {
-      if (config.defaultEnvironment && !(config.defaultEnvironment in config.environments)) {
+      for (const name of Object.keys(config.environments)) {
+        if (RESERVED_ENVIRONMENT_NAMES.has(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['environments', name],
+            message: RESERVED_NAME,
+          });
+        }
+      }
+      if (config.defaultEnvironment && !Object.hasOwn(config.environments, config.defaultEnvironment)) {
         ctx.addIssue({
           code: 'custom',
           path: ['defaultEnvironment'],
@@ -116,11 +129,19 @@ function formatPath(path: readonly PropertyKey[]): string {
 /** Validates an already-parsed config object; throws ConfigError listing every problem by path. */
 export function parseConfig(raw: unknown, source = 'config'): BotConfig {
   const result = ConfigSchema.safeParse(raw);
-  if (!result.success) {
-    throw new ConfigError(
-      source,
-      result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
-    );
+  // The schema never sees a "__proto__" key (zod drops it), so it is looked for in the raw object.
+  const envs = (raw as { environments?: unknown } | null)?.environments;
+  const hidden =
+    envs && typeof envs === 'object' && Object.keys(envs).includes('__proto__')
+      ? [`environments.__proto__: ${RESERVED_NAME}`]
+      : [];
+  if (!result.success || hidden.length > 0) {
+    throw new ConfigError(source, [
+      ...hidden,
+      ...(result.success
+        ? []
+        : result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`)),
+    ]);
   }
   return result.data;
 }
@@ -161,6 +182,14 @@ export function loadConfigJson(path: string): BotConfig {
   return parseConfig(raw, path);
 }
 
+/**
+ * The configured environment called `name`, or undefined. Own properties only: `constructor` or
+ * `__proto__` must never resolve to something every object inherits.
+ */
+export function environmentNamed(config: BotConfig, name: string): EnvironmentConfig | undefined {
+  return Object.hasOwn(config.environments, name) ? config.environments[name] : undefined;
+}
+
 /** Resolves `--env` (or the default) to a configured environment, or explains why not. */
 export function resolveEnvironment(
   config: BotConfig,
@@ -171,7 +200,7 @@ export function resolveEnvironment(
   if (!name) {
     return { error: `Say which environment with --env (one of: ${names.join(', ')}).` };
   }
-  const env = config.environments[name];
+  const env = environmentNamed(config, name);
   if (!env) {
     return { error: `Unknown environment "${name}". Known environments: ${names.join(', ')}.` };
   }
@@ -186,6 +215,8 @@ const Bool = z.pipe(
 /** Process environment for `npm start` (DESIGN, "Local run"). */
 export const LocalEnvSchema = z.object({
   PORT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65535)), 3000),
+  // Loopback unless asked: the embedded store and a demo signing secret are for one machine.
+  HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
   SLACK_SIGNING_SECRET: z.string({ error: 'is required (Slack app > Basic Information > Signing Secret)' }),
   SLACK_BOT_TOKEN: z.string({
     error: 'is required (Slack app > OAuth & Permissions > Bot User OAuth Token)',

@@ -14,6 +14,7 @@ import { ConfigError, type LocalEnv, LocalEnvSchema, loadConfigFile, parseEnv } 
 import { LocalDispatcher } from './dispatch.ts';
 import { createLogger, type Logger } from './log.ts';
 import { newRequestId } from './restore/ids.ts';
+import { isFutureTimestamp } from './slack/request-guard.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from './store/embedded.ts';
 import { ensureStateTable } from './store/requests.ts';
 import { runJob, runWatcher, type WorkerDeps } from './worker.ts';
@@ -24,6 +25,8 @@ export const LOCAL_STATE_TABLE = 'restore-bot-state';
 export interface LocalServer {
   /** The HTTP port (undefined in Socket Mode). */
   port: number | undefined;
+  /** The address the HTTP receiver listens on (HOST, default 127.0.0.1; undefined in Socket Mode). */
+  host?: string;
   deps: WorkerDeps;
   dispatcher: LocalDispatcher;
   /** Runs the watcher once now (the timer does it every WATCH_INTERVAL_SECONDS). */
@@ -100,6 +103,7 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
           },
         ],
       });
+  if (receiver instanceof HTTPReceiver) refuseFutureTimestamps(receiver);
   const app = createApp({
     receiver,
     token: env.SLACK_BOT_TOKEN,
@@ -107,8 +111,9 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
     deps: { ...deps, newRequestId },
     logLevel: env.LOG_LEVEL,
   });
-  const started = (await app.start(env.PORT)) as unknown;
-  const port = env.SLACK_APP_TOKEN ? undefined : ((started as Server).address() as AddressInfo).port;
+  const started = (await app.start({ port: env.PORT, host: env.HOST })) as unknown;
+  const address = env.SLACK_APP_TOKEN ? undefined : ((started as Server).address() as AddressInfo);
+  const port = address?.port;
 
   let watching: Promise<void> | undefined;
   const watchOnce = () => {
@@ -129,13 +134,16 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
 
   log.info('dynamodb-restore-bot is running', {
     mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
-    ...(port !== undefined ? { port, url: `http://127.0.0.1:${port}/slack/events` } : {}),
+    ...(address
+      ? { host: address.address, port, url: `http://${urlHost(address)}:${port}/slack/events` }
+      : {}),
     state: embedded ? `embedded dynalite at ${join(env.DATA_DIR, 'state')}` : `table ${stateTable}`,
     environments: Object.keys(config.environments),
   });
 
   return {
     port,
+    ...(address ? { host: address.address } : {}),
     deps,
     dispatcher,
     watchOnce,
@@ -146,6 +154,26 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
       await dispatcher.idle();
       await embedded?.close();
     },
+  };
+}
+
+function urlHost(address: AddressInfo): string {
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
+/**
+ * Bolt's HTTPReceiver refuses a stale X-Slack-Request-Timestamp but not one far in the future;
+ * this answers those 401 as well, before Bolt sees the request (see src/slack/request-guard.ts).
+ */
+function refuseFutureTimestamps(receiver: HTTPReceiver): void {
+  const bolt = receiver.requestListener;
+  receiver.requestListener = (req, res) => {
+    if (isFutureTimestamp(req.headers['x-slack-request-timestamp'], Date.now())) {
+      res.writeHead(401);
+      res.end();
+      return;
+    }
+    bolt(req, res);
   };
 }
 

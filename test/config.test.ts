@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  environmentNamed,
   LambdaEnvSchema,
   LocalEnvSchema,
   loadConfigFile,
@@ -180,6 +181,41 @@ describe('resolveEnvironment', () => {
     expect(resolveEnvironment(config, 'qa')).toEqual({
       error: 'Unknown environment "qa". Known environments: prod.',
     });
+  });
+
+  it('regression 8.4: never resolves a name every object inherits', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(resolveEnvironment(config, name)).toHaveProperty('error');
+      expect(environmentNamed(config, name)).toBeUndefined();
+    }
+  });
+});
+
+describe('regression 8.4: reserved environment names', () => {
+  it('refuses an environment named after an Object.prototype member', () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      const raw = {
+        ...good,
+        defaultEnvironment: undefined,
+        environments: { [name]: good.environments.prod },
+      };
+      expect(problemsOf(raw)).toContainEqual(
+        expect.stringMatching(new RegExp(`^environments\\.${name}: is a reserved name`)),
+      );
+    }
+  });
+
+  it('refuses __proto__ as an environment read from JSON', () => {
+    const prod = JSON.stringify(good.environments.prod);
+    const raw = JSON.parse(`{"environments": {"__proto__": ${prod}, "prod": ${prod}}}`);
+    expect(problemsOf(raw)).toEqual([expect.stringMatching(/^environments\.__proto__: is a reserved name/)]);
+  });
+});
+
+describe('LocalEnvSchema HOST', () => {
+  it('regression 8.6: defaults to loopback', () => {
+    const env = parseEnv(LocalEnvSchema, { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' });
+    expect(env.HOST).toBe('127.0.0.1');
   });
 });
 

@@ -1,5 +1,5 @@
 import { AssumeRoleCommand, type AssumeRoleCommandOutput, type STSClient } from '@aws-sdk/client-sts';
-import type { BotConfig } from '../config.ts';
+import { type BotConfig, environmentNamed } from '../config.ts';
 import { AwsOperationError, mapAwsError } from './errors.ts';
 
 /** Temporary credentials of one role session. */
@@ -101,7 +101,7 @@ export class RoleSessions {
   }
 
   private async assume(environment: string, slackUserId: string, tag?: string): Promise<RoleCredentials> {
-    const env = this.config.environments[environment];
+    const env = environmentNamed(this.config, environment);
     if (!env) {
       throw new AwsOperationError({
         code: 'UnknownEnvironment',

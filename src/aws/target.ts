@@ -13,7 +13,7 @@ import {
   type RestoreTableFromBackupInput,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import type { BotConfig, EnvironmentConfig } from '../config.ts';
+import { type BotConfig, type EnvironmentConfig, environmentNamed } from '../config.ts';
 import type { BackupInfo, RestoreOverrides } from '../restore/types.ts';
 import { createDynamoDbClient, createStsClient } from './clients.ts';
 import { type AwsErrorContext, AwsOperationError, mapAwsError } from './errors.ts';
@@ -319,7 +319,7 @@ export function createTargetAccountFactory(init: {
   };
 
   return async (environment, slackUserId, sessionTag) => {
-    const env = init.config.environments[environment];
+    const env = environmentNamed(init.config, environment);
     if (!env) {
       throw new AwsOperationError({
         code: 'UnknownEnvironment',

@@ -1,3 +1,4 @@
+import { isUsableEnvironmentName, RESERVED_ENVIRONMENT_NAMES } from '../environment-names.ts';
 import { CommandError } from './types.ts';
 
 /** One word of a command; `quoted` words are always values, never flags. */
@@ -189,8 +190,11 @@ export function checkTableName(value: string, what: string, usage: string): stri
 
 /** @throws CommandError unless `value` is an environment name as the config allows it. */
 export function checkEnv(value: string, usage: string): string {
-  if (/^[A-Za-z0-9_-]{1,32}$/.test(value)) return value;
+  if (isUsableEnvironmentName(value)) return value;
   const part = shown(value);
+  if (RESERVED_ENVIRONMENT_NAMES.has(value)) {
+    throw new CommandError(`Environment ${part} is a reserved name, not an environment.`, part, usage);
+  }
   throw new CommandError(`Environment ${part} is not valid: use 1-32 letters, digits, _ or -.`, part, usage);
 }
 

@@ -1,6 +1,7 @@
 import { AwsLambdaReceiver } from '@slack/bolt';
 import { createApp } from '../app.ts';
 import { newRequestId } from '../restore/ids.ts';
+import { isFutureTimestamp } from '../slack/request-guard.ts';
 import { type AwsEvent, type AwsHandler, getRuntime, type Runtime } from './runtime.ts';
 
 function buildSlackHandler(rt: Runtime): AwsHandler {
@@ -12,7 +13,16 @@ function buildSlackHandler(rt: Runtime): AwsHandler {
     deps: { ...rt.deps, newRequestId },
     logLevel: rt.logLevel,
   });
-  return receiver.toHandler();
+  const handler = receiver.toHandler();
+  return async (event, context) => {
+    const headers = (event.headers ?? {}) as Record<string, string | undefined>;
+    const timestamp = Object.entries(headers).find(
+      ([k]) => k.toLowerCase() === 'x-slack-request-timestamp',
+    )?.[1];
+    // Refused exactly as Bolt refuses a stale timestamp: 401, nothing runs.
+    if (isFutureTimestamp(timestamp, Date.now())) return { statusCode: 401, body: '' };
+    return handler(event, context);
+  };
 }
 
 /** POST /slack/events behind the HTTP API: slash commands, buttons and modal submissions. */

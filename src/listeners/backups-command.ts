@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { errorMessage, noticeMessage } from '../blocks/errors.ts';
+import { escapeMrkdwn } from '../blocks/format.ts';
 import { backupsHelpMessage } from '../blocks/help.ts';
 import { parseBackupsCommand } from '../commands/backups.ts';
 import { CommandError } from '../commands/types.ts';
@@ -18,7 +19,7 @@ export function backupsCommand(deps: ListenerDeps) {
       parsed = parseBackupsCommand(command.text, deps.now());
     } catch (err) {
       if (!(err instanceof CommandError)) throw err;
-      await ack(ephemeral(errorMessage(err.message, err.usage)));
+      await ack(ephemeral(errorMessage(escapeMrkdwn(err.message), err.usage)));
       return;
     }
     if (parsed.kind === 'help') {

@@ -1,9 +1,11 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { refusalMessage } from '../blocks/errors.ts';
 import { rejectModal } from '../blocks/reject.ts';
+import { environmentNamed } from '../config.ts';
+import { REQUEST_ID_PATTERN } from '../restore/ids.ts';
 import { decideReject } from '../restore/lifecycle.ts';
 import { isApprover } from '../restore/policy.ts';
-import { type ActionOutcome, approveRequest, cancelRequest } from '../restore/service.ts';
+import { type ActionOutcome, approveRequest, cancelRequest, NOT_A_REQUEST_ID } from '../restore/service.ts';
 import { ephemeral, type ListenerDeps } from './shared.ts';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -37,12 +39,17 @@ export function rejectButton(deps: ListenerDeps) {
   return async (args: Args): Promise<void> => {
     await args.ack();
     const userId = args.body.user.id;
-    const req = await deps.store.get(args.action.value ?? '');
-    if (!req) {
-      await refuse(args, { ok: false, message: `There is no restore request ${args.action.value}.` });
+    const requestId = args.action.value ?? '';
+    if (!REQUEST_ID_PATTERN.test(requestId)) {
+      await refuse(args, { ok: false, message: NOT_A_REQUEST_ID });
       return;
     }
-    const env = deps.config.environments[req.environment];
+    const req = await deps.store.get(requestId);
+    if (!req) {
+      await refuse(args, { ok: false, message: `There is no restore request ${requestId}.` });
+      return;
+    }
+    const env = environmentNamed(deps.config, req.environment);
     const approver = env ? await isApprover(env, userId, deps.directory) : false;
     const check = decideReject(req, userId, approver, undefined, deps.now());
     if (!check.ok) {

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { errorMessage, noticeMessage } from '../blocks/errors.ts';
+import { escapeMrkdwn } from '../blocks/format.ts';
 import { restoreHelpMessage } from '../blocks/help.ts';
 import { restoreModal } from '../blocks/modal.ts';
 import { requestDetailStatusMessage, requestStatusMessage } from '../blocks/status.ts';
@@ -23,7 +24,7 @@ export function restoreCommand(deps: ListenerDeps) {
       parsed = parseRestoreCommand(command.text);
     } catch (err) {
       if (!(err instanceof CommandError)) throw err;
-      await ack(ephemeral(errorMessage(err.message, err.usage)));
+      await ack(ephemeral(errorMessage(escapeMrkdwn(err.message), err.usage)));
       return;
     }
     switch (parsed.kind) {

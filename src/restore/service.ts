@@ -1,10 +1,11 @@
 import type { AuditSink } from '../audit.ts';
 import { auditTransition } from '../audit.ts';
 import type { TargetAccountFactory } from '../aws/types.ts';
-import type { BotConfig, EnvironmentConfig } from '../config.ts';
+import { type BotConfig, type EnvironmentConfig, environmentNamed } from '../config.ts';
 import type { Dispatcher } from '../jobs.ts';
 import type { Logger } from '../log.ts';
 import type { RequestStore } from '../store/requests.ts';
+import { REQUEST_ID_PATTERN } from './ids.ts';
 import { type Decision, decideApproval, decideCancel, decideExpire, decideReject } from './lifecycle.ts';
 import { authoriseRequester, type Directory, describeApprovers, isApprover } from './policy.ts';
 import { resolveSource } from './sources/index.ts';
@@ -31,6 +32,10 @@ export type ActionOutcome =
 
 const MAX_WRITE_ATTEMPTS = 5;
 
+/** The refusal for a button value or form field that does not hold a request ID. */
+export const NOT_A_REQUEST_ID =
+  'That is not a restore request ID (they look like R-7K3QX9); nothing was changed.';
+
 /**
  * Reads the request, decides, and writes the decision with one conditional write. When another
  * writer got there first, reads again and decides again on what it wrote, so two approvers racing
@@ -45,6 +50,8 @@ export async function applyDecision(
   /** The request as just read by the caller; saves the first read. */
   initial?: RestoreRequest,
 ): Promise<ActionOutcome> {
+  // Button values and modal metadata come back from the client: never echo one that is not an ID.
+  if (!REQUEST_ID_PATTERN.test(requestId)) return { ok: false, message: NOT_A_REQUEST_ID };
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
     const current = attempt === 0 && initial ? initial : await deps.store.get(requestId);
     if (!current) return { ok: false, message: `There is no restore request ${requestId}.` };
@@ -62,7 +69,7 @@ export async function applyDecision(
 }
 
 function environmentOf(deps: RestoreDeps, req: RestoreRequest): EnvironmentConfig | undefined {
-  return deps.config.environments[req.environment];
+  return environmentNamed(deps.config, req.environment);
 }
 
 /** Hands the Slack update (and, once approved, the restore) to the worker after a transition. */

@@ -151,6 +151,34 @@ describe('request signatures', () => {
     expect(res.statusCode).toBe(401);
     expect(bot.invokes).toHaveLength(0);
   });
+
+  it('regression 8.8: answers 401 to a correctly signed request dated more than five minutes ahead', async () => {
+    const body = slashCommandBody({
+      command: '/backups',
+      text: 'Orders',
+      userId: REQUESTER,
+      channelId: CHANNEL,
+      responseUrl: bot.slack.responseUrl('future'),
+    });
+    const sixMinutesAhead = Math.floor(Date.now() / 1000) + 6 * 60;
+    const res = await bot.send(body, { timestampSeconds: sixMinutesAhead });
+    expect(res.statusCode).toBe(401);
+    expect(bot.invokes).toHaveLength(0);
+  });
+
+  it('regression 8.8: hands nothing to the worker for a signed command from another workspace', async () => {
+    const body = slashCommandBody({
+      command: '/backups',
+      text: 'Orders',
+      userId: REQUESTER,
+      channelId: CHANNEL,
+      responseUrl: bot.slack.responseUrl('other-team'),
+      teamId: 'T0ELSEWHERE',
+    });
+    const res = await bot.send(body);
+    expect(res.statusCode).toBe(200);
+    expect(bot.invokes).toHaveLength(0);
+  });
 });
 
 describe('/restore through the slack, worker and watcher functions', () => {
