@@ -42,6 +42,21 @@ export const EnvironmentSchema = z
     approvers: PrincipalsSchema,
     requesters: z.optional(PrincipalsSchema),
     channels: z.optional(z.array(SlackChannelId)),
+    // Globs (* and ?) over DynamoDB table names; the role template's RestorableTableNames should match.
+    targetTables: z.optional(
+      z
+        .array(
+          z
+            .string()
+            .check(
+              z.regex(
+                /^[A-Za-z0-9_.*?-]{1,255}$/,
+                'must be a table name or a glob of letters, digits, _ . - * ?',
+              ),
+            ),
+        )
+        .check(z.minLength(1, 'lists no pattern; leave targetTables out to allow any name')),
+    ),
   })
   .check(
     z.superRefine((env, ctx) => {
@@ -188,23 +203,6 @@ export function loadConfigJson(path: string): BotConfig {
  */
 export function environmentNamed(config: BotConfig, name: string): EnvironmentConfig | undefined {
   return Object.hasOwn(config.environments, name) ? config.environments[name] : undefined;
-}
-
-/** Resolves `--env` (or the default) to a configured environment, or explains why not. */
-export function resolveEnvironment(
-  config: BotConfig,
-  requested: string | undefined,
-): { name: string; env: EnvironmentConfig } | { error: string } {
-  const names = Object.keys(config.environments);
-  const name = requested ?? config.defaultEnvironment ?? (names.length === 1 ? names[0] : undefined);
-  if (!name) {
-    return { error: `Say which environment with --env (one of: ${names.join(', ')}).` };
-  }
-  const env = environmentNamed(config, name);
-  if (!env) {
-    return { error: `Unknown environment "${name}". Known environments: ${names.join(', ')}.` };
-  }
-  return { name, env };
 }
 
 const Bool = z.pipe(

@@ -11,7 +11,6 @@ import {
   loadConfigJson,
   parseConfig,
   parseEnv,
-  resolveEnvironment,
 } from '../src/config.ts';
 
 const good = {
@@ -170,22 +169,15 @@ describe('loadConfigJson', () => {
   });
 });
 
-describe('resolveEnvironment', () => {
+describe('environmentNamed', () => {
   const config = parseConfig(good);
 
-  it('uses the default environment when --env is absent', () => {
-    expect(resolveEnvironment(config, undefined)).toMatchObject({ name: 'prod' });
-  });
-
-  it('names the known environments for an unknown one', () => {
-    expect(resolveEnvironment(config, 'qa')).toEqual({
-      error: 'Unknown environment "qa". Known environments: prod.',
-    });
+  it('finds a configured environment', () => {
+    expect(environmentNamed(config, 'prod')?.accountId).toBe('123456789012');
   });
 
   it('regression 8.4: never resolves a name every object inherits', () => {
     for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
-      expect(resolveEnvironment(config, name)).toHaveProperty('error');
       expect(environmentNamed(config, name)).toBeUndefined();
     }
   });
@@ -209,6 +201,26 @@ describe('regression 8.4: reserved environment names', () => {
     const prod = JSON.stringify(good.environments.prod);
     const raw = JSON.parse(`{"environments": {"__proto__": ${prod}, "prod": ${prod}}}`);
     expect(problemsOf(raw)).toEqual([expect.stringMatching(/^environments\.__proto__: is a reserved name/)]);
+  });
+});
+
+describe('targetTables', () => {
+  const withTargets = (targetTables: unknown) => ({
+    ...good,
+    environments: { prod: { ...good.environments.prod, targetTables } },
+  });
+
+  it('accepts table names and globs', () => {
+    expect(problemsOf(withTargets(['*-restored', 'Music?ollection']))).toEqual([]);
+  });
+
+  it('refuses an empty list and characters a table name cannot have', () => {
+    expect(problemsOf(withTargets([]))).toEqual([
+      'environments.prod.targetTables: lists no pattern; leave targetTables out to allow any name',
+    ]);
+    expect(problemsOf(withTargets(['orders/*']))).toEqual([
+      'environments.prod.targetTables.0: must be a table name or a glob of letters, digits, _ . - * ?',
+    ]);
   });
 });
 

@@ -35,11 +35,11 @@ export function backupsHelpMessage(): SlackMessage {
   ]);
 }
 
-/** The reply to `/restore help`, listing the configured environments. */
+/** The reply to `/restore help`, listing the environments the caller may use in that channel. */
 export function restoreHelpMessage(environments: string[]): SlackMessage {
   const envs =
     environments.length === 0
-      ? 'none configured'
+      ? 'none that you can use in this channel'
       : clip(
           environments
             .slice(0, 50)

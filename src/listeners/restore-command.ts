@@ -6,7 +6,13 @@ import { restoreModal } from '../blocks/modal.ts';
 import { requestDetailStatusMessage, requestStatusMessage } from '../blocks/status.ts';
 import { parseRestoreCommand } from '../commands/restore.ts';
 import { CommandError, type RestoreCommand } from '../commands/types.ts';
-import { authoriseRequester } from '../restore/policy.ts';
+import {
+  authoriseRequester,
+  canSeeRequest,
+  NO_ENVIRONMENT_HERE,
+  targetTableRefusal,
+  visibleEnvironments,
+} from '../restore/policy.ts';
 import { cancelRequest, listOpenRequests } from '../restore/service.ts';
 import { ephemeral, handOff, type ListenerDeps } from './shared.ts';
 
@@ -27,33 +33,47 @@ export function restoreCommand(deps: ListenerDeps) {
       await ack(ephemeral(errorMessage(escapeMrkdwn(err.message), err.usage)));
       return;
     }
+    const who = { userId: command.user_id, channelId: command.channel_id };
     switch (parsed.kind) {
       case 'help':
-        await ack(ephemeral(restoreHelpMessage(Object.keys(deps.config.environments))));
+        await ack(ephemeral(restoreHelpMessage(await visibleEnvironments(deps.config, deps.directory, who))));
         return;
-      case 'modal':
+      case 'modal': {
+        const environments = await visibleEnvironments(deps.config, deps.directory, who);
+        if (environments.length === 0) {
+          await ack(ephemeral(errorMessage(NO_ENVIRONMENT_HERE)));
+          return;
+        }
         await ack();
         await args.client.views.open({
           trigger_id: command.trigger_id,
           view: restoreModal({
-            environments: Object.keys(deps.config.environments),
+            environments,
             channelId: command.channel_id,
             ...(deps.config.defaultEnvironment ? { defaultEnvironment: deps.config.defaultEnvironment } : {}),
           }),
         });
         return;
+      }
       case 'status': {
         if (parsed.requestId) {
           const req = await deps.store.get(parsed.requestId);
+          // A request the caller may not see here is answered as if it did not exist.
+          const visible = req && (await canSeeRequest(deps.config, deps.directory, req, who));
           await ack(
             ephemeral(
-              req
+              visible
                 ? requestDetailStatusMessage(req, deps.now())
-                : errorMessage(`There is no restore request ${parsed.requestId}.`),
+                : errorMessage(
+                    `There is no restore request ${parsed.requestId} that you can see in this channel.`,
+                  ),
             ),
           );
         } else {
-          await ack(ephemeral(requestStatusMessage(await listOpenRequests(deps), deps.now())));
+          const open = await listOpenRequests(deps);
+          const visible = new Set(await visibleEnvironments(deps.config, deps.directory, who));
+          const mine = open.filter((r) => visible.has(r.environment));
+          await ack(ephemeral(requestStatusMessage(mine, deps.now())));
         }
         return;
       }
@@ -79,6 +99,11 @@ export function restoreCommand(deps: ListenerDeps) {
           return;
         }
         const { name, env } = resolved;
+        const outside = targetTableRefusal(name, env, parsed.targetTable);
+        if (outside) {
+          await ack(ephemeral(errorMessage(outside)));
+          return;
+        }
         const requestId = deps.newRequestId();
         await ack(
           ephemeral(

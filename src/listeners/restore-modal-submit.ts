@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { RESTORE_MODAL_INPUTS, readRestoreModal, readRestoreModalChannel } from '../blocks/modal.ts';
 import { parseRestoreFields } from '../commands/restore.ts';
 import { CommandError, type RestoreRequestCommand } from '../commands/types.ts';
-import { authoriseRequester } from '../restore/policy.ts';
+import { authoriseRequester, targetTableRefusal } from '../restore/policy.ts';
 import { handOff, type ListenerDeps } from './shared.ts';
 
 /** Slack shows modal field errors in a small space: keep them short. */
@@ -44,6 +44,11 @@ export function restoreModalSubmit(deps: ListenerDeps) {
     });
     if ('refusal' in resolved) {
       await fail('environment', resolved.refusal);
+      return;
+    }
+    const outside = targetTableRefusal(resolved.name, resolved.env, parsed.targetTable);
+    if (outside) {
+      await fail('targetTable', `Allowed names: ${(resolved.env.targetTables ?? []).join(', ')}`);
       return;
     }
     const failed = await handOff(deps, {

@@ -1,4 +1,4 @@
-import { type BotConfig, type EnvironmentConfig, resolveEnvironment } from '../config.ts';
+import { type BotConfig, type EnvironmentConfig, environmentNamed } from '../config.ts';
 
 /** Resolves Slack user groups to their members (cached by the implementation). */
 export interface Directory {
@@ -53,6 +53,31 @@ export function describeApprovers(env: EnvironmentConfig): string {
 }
 
 /**
+ * The environments this user may use in this channel (requester or approver, channel allowed), in
+ * config order. Help, the modal, status and "unknown environment" answers name only these, so a
+ * channel never learns the names, accounts or requests of environments it cannot use.
+ */
+export async function visibleEnvironments(
+  config: BotConfig,
+  directory: Directory,
+  who: { userId: string; channelId: string },
+): Promise<string[]> {
+  const visible: string[] = [];
+  for (const [name, env] of Object.entries(config.environments)) {
+    if (!(await requesterRefusal(name, env, who.userId, who.channelId, directory))) visible.push(name);
+  }
+  return visible;
+}
+
+/** For a user who may use no environment in a channel. */
+export const NO_ENVIRONMENT_HERE =
+  'You cannot use any environment in this channel: run the command in an incident channel of the environment, or ask the platform team to add you as a requester.';
+
+function knownList(names: string[]): string {
+  return names.length > 0 ? `Environments you can use here: ${names.join(', ')}.` : NO_ENVIRONMENT_HERE;
+}
+
+/**
  * The environment a command is about (`--env` or the default), if this user may use it in this
  * channel; otherwise the sentence that says why not. The one check every entry point makes.
  */
@@ -61,8 +86,56 @@ export async function authoriseRequester(
   directory: Directory,
   who: { env?: string | undefined; userId: string; channelId: string },
 ): Promise<{ name: string; env: EnvironmentConfig } | { refusal: string }> {
-  const resolved = resolveEnvironment(config, who.env);
-  if ('error' in resolved) return { refusal: resolved.error };
-  const refusal = await requesterRefusal(resolved.name, resolved.env, who.userId, who.channelId, directory);
-  return refusal ? { refusal } : resolved;
+  const names = Object.keys(config.environments);
+  const name = who.env ?? config.defaultEnvironment ?? (names.length === 1 ? names[0] : undefined);
+  if (!name) {
+    const visible = await visibleEnvironments(config, directory, who);
+    return { refusal: `Say which environment with --env. ${knownList(visible)}` };
+  }
+  const env = environmentNamed(config, name);
+  if (!env) {
+    const visible = await visibleEnvironments(config, directory, who);
+    return { refusal: `Unknown environment "${name}". ${knownList(visible)}` };
+  }
+  const refusal = await requesterRefusal(name, env, who.userId, who.channelId, directory);
+  return refusal ? { refusal } : { name, env };
+}
+
+/** True when the user may see this request here: its environment is one they may use in the channel. */
+export async function canSeeRequest(
+  config: BotConfig,
+  directory: Directory,
+  req: { environment: string },
+  who: { userId: string; channelId: string },
+): Promise<boolean> {
+  const env = environmentNamed(config, req.environment);
+  return (
+    env !== undefined && !(await requesterRefusal(req.environment, env, who.userId, who.channelId, directory))
+  );
+}
+
+/**
+ * Turns a `targetTables` glob into a matcher: `*` is any run of characters and `?` one character,
+ * as in the IAM resource ARNs the role template builds from the same patterns.
+ */
+export function globMatcher(pattern: string): RegExp {
+  const body = [...pattern]
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\-]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`);
+}
+
+/**
+ * Why `table` may not be restored into in this environment (outside `targetTables`), or undefined.
+ * Checked when the request is made, so nobody learns it from an AccessDenied after approval.
+ */
+export function targetTableRefusal(
+  envName: string,
+  env: EnvironmentConfig,
+  table: string,
+): string | undefined {
+  const patterns = env.targetTables;
+  if (!patterns || patterns.some((p) => globMatcher(p).test(table))) return undefined;
+  const allowed = patterns.map((p) => `\`${p}\``).join(', ');
+  return `Restores in *${envName}* may only create tables named ${allowed} (config: environments.${envName}.targetTables); ${table} is not one of them. Choose a target table name that matches.`;
 }

@@ -7,7 +7,13 @@ import type { Logger } from '../log.ts';
 import type { RequestStore } from '../store/requests.ts';
 import { REQUEST_ID_PATTERN } from './ids.ts';
 import { type Decision, decideApproval, decideCancel, decideExpire, decideReject } from './lifecycle.ts';
-import { authoriseRequester, type Directory, describeApprovers, isApprover } from './policy.ts';
+import {
+  authoriseRequester,
+  type Directory,
+  describeApprovers,
+  isApprover,
+  targetTableRefusal,
+} from './policy.ts';
 import { resolveSource } from './sources/index.ts';
 import type { BackupInfo, RestoreOverrides, RestoreRequest, SourceRef } from './types.ts';
 
@@ -189,6 +195,8 @@ export async function createRequest(deps: RestoreDeps, input: NewRequestInput): 
   const allowed = await authoriseRequester(deps.config, deps.directory, input);
   if ('refusal' in allowed) return { kind: 'refused', text: allowed.refusal };
   const { name: envName, env } = allowed;
+  const outside = targetTableRefusal(envName, env, input.targetTable);
+  if (outside) return { kind: 'refused', text: outside };
 
   const existing = await deps.store.get(input.requestId);
   if (existing) return { kind: 'created', request: existing, approvers: describeApprovers(env) };

@@ -46,7 +46,7 @@ describe('restoreHelpMessage', () => {
   });
 
   it('says when no environment is configured', () => {
-    expect(allText(restoreHelpMessage([]).blocks)).toContain('none configured');
+    expect(allText(restoreHelpMessage([]).blocks)).toContain('none that you can use in this channel');
   });
 
   it('stays within Slack limits for many long environment names', () => {

@@ -33,7 +33,7 @@ let n = 0;
 
 /** The config the integration tests run with: prod needs 1 approval, two-person needs 2. */
 export function testConfig(accountId = '123456789012') {
-  const env = (requiredApprovals: number) => ({
+  const env = (requiredApprovals: number): Record<string, unknown> => ({
     accountId,
     region: 'us-east-1',
     roleArn: `arn:aws:iam::${accountId}:role/dynamodb-restore-bot`,
@@ -55,6 +55,8 @@ export interface BotOptions {
   dataDir?: string;
   fake?: FakeAws;
   slack?: SlackApiStand;
+  /** Changes the test config before the bot reads it. */
+  configure?: (config: ReturnType<typeof testConfig>) => void;
 }
 
 /**
@@ -68,7 +70,9 @@ export async function startBot(options: BotOptions = {}) {
   fake.externalIds.set('arn:aws:iam::123456789012:role/dynamodb-restore-bot', 'test-external-id');
   const dir = mkdtempSync(join(tmpdir(), 'restore-bot-'));
   const configPath = join(dir, 'config.yml');
-  writeFileSync(configPath, stringify(testConfig()));
+  const config = testConfig();
+  options.configure?.(config);
+  writeFileSync(configPath, stringify(config));
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: fake.url,
     AWS_REGION: 'us-east-1',

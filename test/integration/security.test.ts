@@ -18,8 +18,17 @@ import {
 
 let bot: Bot;
 
+const ELSEWHERE = 'C0ELSEWHERE';
+
 beforeAll(async () => {
-  bot = await startBot();
+  bot = await startBot({
+    configure: (config) => {
+      config.environments.prod = {
+        ...config.environments.prod,
+        targetTables: ['*-restored', 'MusicCollection'],
+      };
+    },
+  });
   bot.fake.addBackup({ tableName: 'Orders', name: 'Nightly', createdAt: new Date(Date.now() - 3600_000) });
 });
 afterAll(async () => bot.close());
@@ -29,6 +38,77 @@ async function answers(command: '/backups' | '/restore', text: string, user = RE
   const res = await bot.command(command, text, user, channel);
   return [res.ack, ...res.responses()].map((m) => messageText(m as never)).join('\n');
 }
+
+/** The request ID in the worker's answer to a /restore request. */
+async function newRequest(target: string): Promise<string> {
+  const created = await bot.command('/restore', `Nightly ${target} --reason "issue 8"`);
+  const id = /R-[0-9A-Z]{6}/.exec(messageText(created.responses()[0] as never))?.[0];
+  if (!id) throw new Error(`no request was created: ${messageText(created.responses()[0] as never)}`);
+  return id;
+}
+
+describe('regression 8.2: status, help and the modal show only what the caller may use there', () => {
+  it('lists no request of an environment the caller cannot use in that channel', async () => {
+    const id = await newRequest('Status-restored');
+
+    const own = await bot.command('/restore', 'status');
+    const elsewhere = await bot.command('/restore', 'status', REQUESTER, ELSEWHERE);
+    const stranger = await bot.command('/restore', 'status', STRANGER, CHANNEL);
+
+    expect(messageText(own.ack as never)).toContain(id);
+    expect(messageText(elsewhere.ack as never)).not.toContain(id);
+    expect(messageText(stranger.ack as never)).not.toContain(id);
+  });
+
+  it('answers a request ID the caller cannot see as if it did not exist', async () => {
+    const id = await newRequest('Detail-restored');
+
+    const text = messageText(
+      (await bot.command('/restore', `status ${id}`, STRANGER, ELSEWHERE)).ack as never,
+    );
+
+    expect(text).toMatch(/no restore request .* that you can see in this channel/);
+    expect(text).not.toMatch(/123456789012|Nightly|issue 8/);
+  });
+
+  it('names no environment in help or in an unknown-environment answer outside its channels', async () => {
+    const help = messageText((await bot.command('/restore', 'help', STRANGER, ELSEWHERE)).ack as never);
+    const unknown = await answers('/backups', '--env qa', STRANGER, ELSEWHERE);
+    const inChannel = messageText((await bot.command('/restore', 'help')).ack as never);
+
+    expect(help).toMatch(/one of: none that you can use in this channel/);
+    expect(help).not.toMatch(/two-person/);
+    expect(unknown).not.toMatch(/prod|two-person/);
+    expect(inChannel).toMatch(/one of: `prod`, `two-person`/);
+  });
+
+  it('opens no modal listing environments for a caller who can use none in that channel', async () => {
+    const opened = bot.slack.calls.filter((c) => c.method === 'views.open').length;
+
+    const res = await bot.command('/restore', '', STRANGER, ELSEWHERE);
+
+    expect(messageText(res.ack as never)).toMatch(/cannot use any environment in this channel/);
+    expect(bot.slack.calls.filter((c) => c.method === 'views.open')).toHaveLength(opened);
+  });
+});
+
+describe('targetTables: a target outside the patterns is refused when the request is made', () => {
+  it('names the allowed patterns and creates nothing', async () => {
+    const before = bot.fake.calls.length;
+
+    const res = await bot.command('/restore', 'Nightly Orders --reason "restore over the live table"');
+    const text = messageText(res.ack as never);
+
+    expect(text).toContain('`*-restored`, `MusicCollection`');
+    expect(text).toMatch(/Orders is not one of them/);
+    expect(bot.fake.calls.length).toBe(before);
+    expect(res.responses()).toHaveLength(0);
+  });
+
+  it('accepts a target that matches a pattern', async () => {
+    expect(await newRequest('Orders-0930-restored')).toMatch(/^R-/);
+  });
+});
 
 describe('regression 8.4: --env names inherited from Object.prototype', () => {
   for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
@@ -113,7 +193,7 @@ describe('regression 8.8: requests are tied to this installation and to a bounde
   });
 
   it('ignores a signed click from another app', async () => {
-    const created = await bot.command('/restore', 'Nightly Orders-other-app --reason "regression 8.8"');
+    const created = await bot.command('/restore', 'Nightly Orders-app-restored --reason "regression 8.8"');
     const id = /R-[0-9A-Z]{6}/.exec(messageText(created.responses()[0] as never))?.[0] ?? '';
     expect(id).not.toBe('');
     const body = blockActionBody({
