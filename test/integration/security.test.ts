@@ -4,7 +4,12 @@
  * finding it reproduces; every test here failed on the code before the fix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockActionBody, postToLocal, signSlackBody, slashCommandBody } from '../../src/sandbox/slack-requests.ts';
+import {
+  blockActionBody,
+  postToLocal,
+  signSlackBody,
+  slashCommandBody,
+} from '../../src/sandbox/slack-requests.ts';
 import {
   APPROVER,
   type Bot,
