@@ -8,6 +8,7 @@ import { HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { createApp } from './app.ts';
 import type { AuditSink } from './audit.ts';
 import { createStsTargets } from './aws/target.ts';
+import { REQUEST_TIMEOUTS } from './aws/timeouts.ts';
 import type { TargetAccountFactory } from './aws/types.ts';
 import { composeDeps } from './compose.ts';
 import { ConfigError, type LocalEnv, LocalEnvSchema, loadConfigFile, parseEnv } from './config.ts';
@@ -54,7 +55,7 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
   let stateClient: DynamoDBClient;
   let stateTable: string;
   if (env.STATE_TABLE_NAME) {
-    stateClient = new DynamoDBClient({});
+    stateClient = new DynamoDBClient({ requestHandler: REQUEST_TIMEOUTS });
     stateTable = env.STATE_TABLE_NAME;
   } else {
     embedded = await startEmbeddedDynamo({ path: join(env.DATA_DIR, 'state') });

@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import { REQUEST_TIMEOUTS } from './timeouts.ts';
 
 /**
  * SDK clients, created once per process. Endpoints are left to the SDK: it honours
@@ -16,6 +17,8 @@ export type RetryStrategyOption = DynamoDBClientConfig['retryStrategy'];
 export interface ClientOptions {
   /** Replaces the standard strategy (e.g. a short backoff in tests). */
   retryStrategy?: RetryStrategyOption;
+  /** Replaces REQUEST_TIMEOUTS (tests of a hung endpoint). */
+  timeouts?: { connectionTimeout?: number; requestTimeout?: number };
 }
 
 const stsClients = new Map<string, STSClient>();
@@ -23,9 +26,13 @@ const dynamoDbClients = new Map<string, DynamoDBClient>();
 
 function retryConfig(
   options: ClientOptions | undefined,
-): Pick<DynamoDBClientConfig & STSClientConfig, 'maxAttempts' | 'retryMode' | 'retryStrategy'> {
-  if (options?.retryStrategy) return { retryStrategy: options.retryStrategy };
-  return { maxAttempts: MAX_ATTEMPTS, retryMode: 'standard' };
+): Pick<
+  DynamoDBClientConfig & STSClientConfig,
+  'maxAttempts' | 'retryMode' | 'retryStrategy' | 'requestHandler'
+> {
+  const requestHandler = { ...REQUEST_TIMEOUTS, ...options?.timeouts };
+  if (options?.retryStrategy) return { retryStrategy: options.retryStrategy, requestHandler };
+  return { maxAttempts: MAX_ATTEMPTS, retryMode: 'standard', requestHandler };
 }
 
 /**

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsLambdaReceiver } from '@slack/bolt';
+import { REQUEST_TIMEOUTS } from '../aws/timeouts.ts';
 import type { TargetAccountFactory } from '../aws/types.ts';
 import { composeDeps } from '../compose.ts';
 import { type BotConfig, LambdaEnvSchema, loadConfigFile, loadConfigJson, parseEnv } from '../config.ts';
@@ -58,18 +59,21 @@ async function init(): Promise<Runtime> {
   const env = parseEnv(LambdaEnvSchema, process.env);
   const log = createLogger(env.LOG_LEVEL);
   const config = loadConfig(env.RESTORE_BOT_CONFIG);
-  const secrets = await readSecrets(new SSMClient({}), {
+  const secrets = await readSecrets(new SSMClient({ requestHandler: REQUEST_TIMEOUTS }), {
     signingSecret: env.SLACK_SIGNING_SECRET_PARAM,
     token: env.SLACK_BOT_TOKEN_PARAM,
   });
   const now = () => new Date();
   const deps = composeDeps({
     config,
-    stateClient: new DynamoDBClient({}),
+    stateClient: new DynamoDBClient({ requestHandler: REQUEST_TIMEOUTS }),
     stateTable: env.STATE_TABLE_NAME,
     slackToken: secrets.token,
     ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-    dispatcher: new LambdaDispatcher(new LambdaClient({}), env.WORKER_FUNCTION_NAME),
+    dispatcher: new LambdaDispatcher(
+      new LambdaClient({ requestHandler: REQUEST_TIMEOUTS }),
+      env.WORKER_FUNCTION_NAME,
+    ),
     targets: targetsFor(config, now),
     now,
     log,

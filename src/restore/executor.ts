@@ -1,6 +1,6 @@
 import { auditTransition } from '../audit.ts';
 import { AwsOperationError } from '../aws/errors.ts';
-import type { TableInfo } from '../aws/types.ts';
+import type { TableInfo, TargetAccount } from '../aws/types.ts';
 import { approvedAt, type EventInput, finalApprover, transition } from './lifecycle.ts';
 import type { RestoreDeps } from './service.ts';
 import { restoredFrom, startOperation, startRestore } from './sources/index.ts';
@@ -9,8 +9,13 @@ import type { RequestFailure, RestoreRequest } from './types.ts';
 /** Retryable start errors (throttling, account limits, a busy backup) are retried for this long. */
 export const START_RETRY_WINDOW_MS = 30 * 60_000;
 export const MAX_START_ATTEMPTS = 6;
-/** A table created from our source this long before approval is not ours. */
-const CLOCK_SKEW_MS = 60_000;
+/** The worker function's timeout (serverless.yml `worker.timeout`): a start call cannot outlive it. */
+export const WORKER_TIMEOUT_MS = 300_000;
+/**
+ * A start that has not recorded its outcome is driven again only after this long from its marker:
+ * by then the function that made the call has ended, whatever happened to it.
+ */
+export const REDRIVE_AFTER_MS = WORKER_TIMEOUT_MS + 60_000;
 
 /** The role session for a request's AWS calls is tied to the approver who completed the approval. */
 export function sessionUser(req: RestoreRequest): string {
@@ -18,17 +23,15 @@ export function sessionUser(req: RestoreRequest): string {
 }
 
 /**
- * True when the existing target table is the one this request's own restore created (a worker
- * that crashed after the restore call, or a retried invocation), so it is adopted instead of
- * being reported as a name clash: its RestoreSummary names our source (the source module says
- * how), and it was created after the approval. RestoreSummary.RestoreDateTime is the backup's or
- * the restore point's time, not when the restore ran, so only CreationDateTime tells that.
+ * True when the existing target table is the one this request's own start call created (a worker
+ * that crashed after the restore call, or a call that answered with an error after AWS had
+ * accepted it): a start-attempt marker was written before any call, and the table's
+ * RestoreSummary names this request's source (the source module says how). The target name is
+ * reserved for this request, so no other request of the bot restores into it meanwhile; no
+ * timestamps are compared.
  */
 export function isOwnRestore(table: TableInfo, req: RestoreRequest): boolean {
-  if (!restoredFrom(table, req.source)) return false;
-  const since = Date.parse(approvedAt(req) ?? req.createdAt) - CLOCK_SKEW_MS;
-  const when = table.creationDateTime;
-  return when === undefined || Date.parse(when) >= since;
+  return req.restore?.startCall !== undefined && restoredFrom(table, req.source);
 }
 
 /** Turns anything thrown into the failure recorded on the request. */
@@ -72,23 +75,35 @@ export async function executeRequest(
 }
 
 /**
- * Makes the source's restore call (RestoreTableFromBackup, …) for a RESTORING request that has not started yet, after checking
- * once more that the target table does not exist. Retryable AWS errors schedule another attempt
- * (the watcher makes it); anything else ends the request as FAILED with the reason.
+ * Makes the source's restore call (RestoreTableFromBackup, …) for a RESTORING request that has
+ * not started yet, after checking once more that the target table does not exist and writing the
+ * start-attempt marker. Any error from the call is followed by one more look at the table, which
+ * is adopted when it is ours. Retryable AWS errors schedule another attempt (the watcher makes
+ * it); anything else ends the request as FAILED with the reason.
  */
 export async function attemptStart(
   deps: RestoreDeps,
   req: RestoreRequest,
 ): Promise<RestoreRequest | undefined> {
   const attempts = (req.restore?.attempts ?? 0) + 1;
+  let current = req;
   let changes: Partial<RestoreRequest>;
   let event: EventInput;
   let action: string;
   try {
     const target = await deps.targets(req.environment, sessionUser(req), req.id);
     let table = await target.describeTable(req.targetTable);
-    if (table && !isOwnRestore(table, req)) throw clash(req);
+    if (table && !isOwnRestore(table, current)) throw clash(req);
     if (!table) {
+      const marked = transition(
+        current,
+        { restore: { ...current.restore, startCall: { attempt: attempts, at: deps.now().toISOString() } } },
+        undefined,
+        deps.now(),
+      );
+      // Another run wrote first: it is making this attempt.
+      if (!(await deps.store.update(current, marked))) return deps.store.get(req.id);
+      current = marked;
       try {
         table = await startRestore(target, {
           source: req.source,
@@ -96,20 +111,13 @@ export async function attemptStart(
           overrides: req.overrides,
         });
       } catch (err) {
-        // Our own earlier call may have gone through before a retry: adopt it if so.
-        const again =
-          err instanceof AwsOperationError && err.code === 'TableAlreadyExistsException'
-            ? await target.describeTable(req.targetTable)
-            : undefined;
-        if (!again) throw err;
-        if (!isOwnRestore(again, req)) throw clash(req);
-        table = again;
+        table = await adoptAfterError(target, current, err);
       }
     }
     const now = deps.now().toISOString();
     changes = {
       restore: {
-        ...req.restore,
+        ...current.restore,
         attempts,
         startedAt: now,
         lastProgressAt: now,
@@ -126,7 +134,7 @@ export async function attemptStart(
       const delayMs = Math.min(2 ** (attempts - 1), 8) * 60_000;
       changes = {
         restore: {
-          ...req.restore,
+          ...current.restore,
           attempts,
           nextAttemptAt: new Date(deps.now().getTime() + delayMs).toISOString(),
         },
@@ -140,7 +148,33 @@ export async function attemptStart(
       action = 'fail';
     }
   }
-  return write(deps, req, transition(req, changes, event, deps.now()), action);
+  return write(deps, current, transition(current, changes, event, deps.now()), action);
+}
+
+/**
+ * After an error from the start call, looks at the table once more: AWS may have accepted the call
+ * (an earlier attempt, or this one before a timeout). Our own table is adopted; a table that is
+ * not ours is a clash; no table means the error stands. When the table cannot be read either, the
+ * outcome is unknown, so the attempt is retried rather than reported as failed.
+ */
+async function adoptAfterError(target: TargetAccount, req: RestoreRequest, err: unknown): Promise<TableInfo> {
+  let again: TableInfo | undefined;
+  try {
+    again = await target.describeTable(req.targetTable);
+  } catch {
+    if (err instanceof AwsOperationError && !err.retryable) {
+      throw new AwsOperationError({
+        code: err.code,
+        operation: err.operation,
+        retryable: true,
+        userMessage: `${err.userMessage} The bot could not check whether table ${req.targetTable} was created anyway, so it will look again.`,
+      });
+    }
+    throw err;
+  }
+  if (!again) throw err;
+  if (!isOwnRestore(again, req)) throw clash(req);
+  return again;
 }
 
 function clash(req: RestoreRequest): AwsOperationError {

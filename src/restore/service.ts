@@ -218,13 +218,10 @@ export async function createRequest(deps: RestoreDeps, input: NewRequestInput): 
       text: `Table ${input.targetTable} already exists in *${envName}* (account ${env.accountId}, ${env.region}). A restore creates a new table: choose a name that is not taken, e.g. ${input.targetTable}-restored.`,
     };
   }
-  const clash = await openRequestFor(deps, envName, input.targetTable);
-  if (clash) {
-    return {
-      kind: 'refused',
-      text: `Request ${clash.id} (${clash.status}) already restores into ${input.targetTable} in *${envName}*. Cancel it or choose another target table.`,
-    };
-  }
+  // The name is reserved before the request is stored (see RequestStore.reserveTarget), so of two
+  // requests racing for one target exactly one is created and the other is told which one won.
+  const reserved = await deps.store.reserveTarget(envName, input.targetTable, input.requestId);
+  if (!reserved.ok) return heldBy(reserved.holder, envName);
 
   const now = deps.now();
   const at = now.toISOString();
@@ -252,6 +249,9 @@ export async function createRequest(deps: RestoreDeps, input: NewRequestInput): 
   if (!(await deps.store.create(request))) {
     const again = await deps.store.get(input.requestId);
     if (again) return { kind: 'created', request: again, approvers: describeApprovers(env) };
+    // Another request found our reservation without its request and took the name over.
+    const holder = await deps.store.targetHolder(envName, input.targetTable);
+    if (holder) return heldBy(holder, envName);
     throw new Error(`Request ${input.requestId} could not be stored`);
   }
   auditTransition(deps.audit, undefined, request, input.userId, 'request');
@@ -259,19 +259,12 @@ export async function createRequest(deps: RestoreDeps, input: NewRequestInput): 
   return { kind: 'created', request, approvers: describeApprovers(env) };
 }
 
-/** An open request (waiting, approved or restoring) for the same target table, if any. */
-async function openRequestFor(
-  deps: RestoreDeps,
-  envName: string,
-  targetTable: string,
-): Promise<RestoreRequest | undefined> {
-  for (const status of OPEN_STATUSES) {
-    const found = (await deps.store.listByStatus(status)).find(
-      (r) => r.environment === envName && r.targetTable === targetTable,
-    );
-    if (found) return found;
-  }
-  return undefined;
+/** The refusal of a request whose target name another open request holds. */
+function heldBy(holder: RestoreRequest, envName: string): CreateOutcome {
+  return {
+    kind: 'refused',
+    text: `Request ${holder.id} (${holder.status}) already restores into ${holder.targetTable} in *${envName}*. Cancel it or choose another target table.`,
+  };
 }
 
 /** Open requests, newest first, for `/restore status`. */

@@ -132,6 +132,13 @@ export interface RestoreProgress {
   sizeBytes?: number;
   /** Start attempts that AWS asked us to retry (throttling, limits). */
   attempts?: number;
+  /**
+   * The start-attempt marker: written (one conditional write) right after DescribeTable found no
+   * target table and before the restore call is sent. A target table that exists later and was
+   * restored from this request's source can only come from one of these calls, so it is adopted;
+   * without a marker, any table under the name belongs to someone else.
+   */
+  startCall?: { attempt: number; at: string };
   /** ISO-8601: do not retry the start before this. */
   nextAttemptAt?: string;
   /** Set once the 24-hour warning is given: the watcher stops polling. */

@@ -41,6 +41,16 @@ interface StoredItem extends RestoreRequest {
 }
 
 const keyOf = (id: string) => ({ pk: `REQ#${id}` });
+/** One item per (environment, target table): which request holds the name. */
+const reservationKey = (environment: string, targetTable: string) => ({
+  pk: `TARGET#${environment}#${targetTable}`,
+});
+/** A tombstone keeps an abandoned request ID from being created later; TTL removes it. */
+const TOMBSTONE_DAYS = 2;
+const MAX_RESERVE_ROUNDS = 5;
+
+/** Who holds a target table name: an open request, which a second request must not share. */
+export type Reservation = { ok: true } | { ok: false; holder: RestoreRequest };
 
 /** Before restore sources existed, a request stored its backup at the top level. */
 interface LegacyFields {
@@ -48,7 +58,7 @@ interface LegacyFields {
 }
 
 function toRequest(item: Record<string, unknown> | undefined): RestoreRequest | undefined {
-  if (!item) return undefined;
+  if (!item || item.abandoned === true) return undefined;
   const {
     pk: _pk,
     outbox: _outbox,
@@ -99,10 +109,15 @@ export class RequestStore {
   }
 
   async get(id: string): Promise<RestoreRequest | undefined> {
+    return toRequest(await this.getItem(id));
+  }
+
+  /** The stored item of a request ID: a request, a tombstone, or undefined. */
+  private async getItem(id: string): Promise<Record<string, unknown> | undefined> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keyOf(id), ConsistentRead: true }),
     );
-    return toRequest(out.Item);
+    return out.Item;
   }
 
   /**
@@ -154,6 +169,120 @@ export class RequestStore {
           ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+    if (TERMINAL_STATUSES.has(next.status) && !TERMINAL_STATUSES.has(prev.status)) {
+      await this.releaseTarget(next);
+    }
+    return true;
+  }
+
+  /**
+   * Reserves `targetTable` in `environment` for `requestId` with one conditional put, before the
+   * request itself is stored. A reservation held by a request that has ended, or by a request ID
+   * that was never stored (a crash between the two writes), is free: the missing request is first
+   * made impossible with a tombstone, so it cannot appear later and share the name. Returns the
+   * open request that holds the name otherwise.
+   */
+  async reserveTarget(environment: string, targetTable: string, requestId: string): Promise<Reservation> {
+    const key = reservationKey(environment, targetTable);
+    let expected: string | undefined;
+    for (let round = 0; round < MAX_RESERVE_ROUNDS; round += 1) {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...key, requestId, environment, targetTable },
+            ConditionExpression:
+              expected === undefined
+                ? 'attribute_not_exists(requestId) OR requestId = :me'
+                : 'attribute_not_exists(requestId) OR requestId = :me OR requestId = :old',
+            ExpressionAttributeValues: {
+              ':me': requestId,
+              ...(expected === undefined ? {} : { ':old': expected }),
+            },
+          }),
+        );
+        return { ok: true };
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+      const held = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      const holderId = held.Item?.requestId as string | undefined;
+      if (holderId === undefined || holderId === requestId) {
+        expected = undefined;
+        continue;
+      }
+      const holder = await this.getItem(holderId);
+      if (holder === undefined && !(await this.abandon(holderId))) {
+        // The holder was stored meanwhile: look again.
+        expected = undefined;
+        continue;
+      }
+      const request = toRequest(holder);
+      if (request && !TERMINAL_STATUSES.has(request.status)) return { ok: false, holder: request };
+      expected = holderId;
+    }
+    throw new Error(`Target ${environment}/${targetTable} is contended; try again`);
+  }
+
+  /** The open request holding a target name, if any (for messages; reserveTarget decides). */
+  async targetHolder(environment: string, targetTable: string): Promise<RestoreRequest | undefined> {
+    const held = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: reservationKey(environment, targetTable),
+        ConsistentRead: true,
+      }),
+    );
+    const holderId = held.Item?.requestId as string | undefined;
+    const holder = holderId ? await this.get(holderId) : undefined;
+    return holder && !TERMINAL_STATUSES.has(holder.status) ? holder : undefined;
+  }
+
+  /**
+   * Frees a request's target name; a reservation another request holds by now is left alone. An
+   * update rather than a delete, so the functions need no DeleteItem; TTL removes the empty item.
+   */
+  private async releaseTarget(request: RestoreRequest): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: reservationKey(request.environment, request.targetTable),
+          UpdateExpression: 'REMOVE requestId SET #ttl = :ttl',
+          ConditionExpression: 'requestId = :me',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':me': request.id,
+            ':ttl': Math.floor(Date.parse(request.updatedAt) / 1000) + RETENTION_DAYS * 24 * 3600,
+          },
+        }),
+      );
+    } catch {
+      // Already released or taken over, or the delete failed: a reservation whose holder has ended
+      // is free for reserveTarget anyway, so the transition itself stands.
+    }
+  }
+
+  /** Makes a never-stored request ID unusable; false when the request exists after all. */
+  private async abandon(requestId: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keyOf(requestId),
+            abandoned: true,
+            ttl: Math.floor(Date.now() / 1000) + TOMBSTONE_DAYS * 24 * 3600,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
       return true;

@@ -17,6 +17,7 @@ import {
 import { AwsOperationError } from '../../src/aws/errors.ts';
 import { RoleSessions } from '../../src/aws/sessions.ts';
 import { createTargetAccountFactory } from '../../src/aws/target.ts';
+import { REQUEST_TIMEOUTS } from '../../src/aws/timeouts.ts';
 import { parseConfig } from '../../src/config.ts';
 
 interface Received {
@@ -139,6 +140,14 @@ afterEach(async () => {
   await server.stop();
 });
 
+const noRetries: RetryStrategyOption = {
+  acquireInitialRetryToken: async () => ({ getRetryCount: () => 0, getRetryDelay: () => 0 }),
+  refreshRetryTokenForRetry: async () => {
+    throw new Error('no retry');
+  },
+  recordSuccess: () => {},
+};
+
 describe('createDynamoDbClient', () => {
   it('retries ThrottlingException with the production settings until ListBackups succeeds', async () => {
     process.env.AWS_ENDPOINT_URL_DYNAMODB = server.url;
@@ -214,6 +223,38 @@ describe('createDynamoDbClient', () => {
     expect(b).toBe(a);
     expect(c).not.toBe(a);
     expect(createDynamoDbClient({ region: 'us-east-1', credentials: staticCredentials })).not.toBe(a);
+  });
+});
+
+describe('request timeouts (regression, issue 9 finding 5)', () => {
+  it('gives every client an explicit request and connection timeout', async () => {
+    const client = createDynamoDbClient({ region: 'us-east-1', credentials: staticCredentials });
+    const handler = client.config.requestHandler as unknown as {
+      configProvider: Promise<Record<string, unknown>>;
+    };
+    expect(await handler.configProvider).toMatchObject(REQUEST_TIMEOUTS);
+    const sts = createStsClient('us-east-1', {});
+    const stsHandler = sts.config.requestHandler as unknown as {
+      configProvider: Promise<Record<string, unknown>>;
+    };
+    expect(await stsHandler.configProvider).toMatchObject(REQUEST_TIMEOUTS);
+  });
+
+  it('gives up on an endpoint that accepts the call and never answers', async () => {
+    const hung = createServer(() => {});
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${(hung.address() as AddressInfo).port}`;
+    try {
+      const client = createDynamoDbClient(
+        { region: 'us-east-1', credentials: staticCredentials },
+        { timeouts: { requestTimeout: 200 }, retryStrategy: noRetries },
+      );
+      const failure = await client.send(new ListBackupsCommand({})).catch((err: unknown) => err);
+      expect(failure).toMatchObject({ name: 'TimeoutError' });
+    } finally {
+      hung.closeAllConnections();
+      await new Promise((resolve) => hung.close(resolve));
+    }
   });
 });
 

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config.ts';
+import { REDRIVE_AFTER_MS, WORKER_TIMEOUT_MS } from '../../src/restore/executor.ts';
 import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
 import { apiGatewayEvent, signSlackBody } from '../../src/sandbox/slack-requests.ts';
 import { OUTBOX_INDEX, STATUS_INDEX } from '../../src/store/requests.ts';
@@ -201,6 +202,11 @@ describe('serverless.yml functions', () => {
     expect(timeout('worker')).toBeGreaterThan(timeout('slack'));
     expect(timeout('worker')).toBeLessThanOrEqual(900);
     expect(timeout('watcher')).toBeGreaterThanOrEqual(60);
+  });
+
+  it('gives the worker the timeout the watcher waits out before it drives a start again', () => {
+    expect((functionResource('worker').props.Timeout as number) * 1000).toBe(WORKER_TIMEOUT_MS);
+    expect(REDRIVE_AFTER_MS).toBeGreaterThan(WORKER_TIMEOUT_MS);
   });
 
   it('passes parameter names, the table, the worker and the bundled config file in the environment', () => {

@@ -1,6 +1,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { executeRequest, MAX_START_ATTEMPTS, START_RETRY_WINDOW_MS } from '../../src/restore/executor.ts';
-import type { BackupInfo } from '../../src/restore/types.ts';
+import {
+  attemptStart,
+  executeRequest,
+  MAX_START_ATTEMPTS,
+  REDRIVE_AFTER_MS,
+  START_RETRY_WINDOW_MS,
+} from '../../src/restore/executor.ts';
+import { transition } from '../../src/restore/lifecycle.ts';
+import type { BackupInfo, RestoreRequest } from '../../src/restore/types.ts';
 import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
 import { APPROVER, messageText } from '../helpers/bot.ts';
 import { uniqueTableName } from '../helpers/clock.ts';
@@ -43,6 +50,22 @@ afterEach(async () => {
 afterAll(async () => {
   await fake.close();
 });
+
+/** The request as a worker left it after writing its start-attempt marker and before crashing. */
+async function startCalledThenCrashed(approved: RestoreRequest): Promise<RestoreRequest> {
+  const at = new Date(h.clock.now().getTime() - REDRIVE_AFTER_MS);
+  const restoring = transition(approved, { status: 'RESTORING', restore: { attempts: 0 } }, undefined, at);
+  const marked = transition(
+    restoring,
+    { restore: { attempts: 0, startCall: { attempt: 1, at: at.toISOString() } } },
+    undefined,
+    at,
+  );
+  if (!(await h.store.update(approved, restoring)) || !(await h.store.update(restoring, marked))) {
+    throw new Error('could not store the crashed start');
+  }
+  return marked;
+}
 
 function restoreCallsInto(target: string) {
   return fake.restoreCalls.filter((c) => c.TargetTableName === target);
@@ -207,12 +230,13 @@ describe('executeRequest', () => {
 
   it('adopts its own restore when the table already exists from our backup (a crash after the call)', async () => {
     const target = table('adopt');
-    const req = await storeApproved(h, { backup, targetTable: target, ageMs: 30_000 });
-    // The worker that crashed had called RestoreTableFromBackup for this request.
+    const approved = await storeApproved(h, { backup, targetTable: target, ageMs: 30_000 });
+    // The worker that crashed had written its start-attempt marker and called RestoreTableFromBackup.
+    const req = await startCalledThenCrashed(approved);
     const crashed = await h.deps.targets('prod', APPROVER, req.id);
     await crashed.restoreTableFromBackup({ backup, targetTable: target, overrides: {} });
 
-    const after = await executeRequest(h.deps, req.id);
+    const after = await attemptStart(h.deps, req);
     await h.idle();
 
     expect(after?.status).toBe('RESTORING');
@@ -225,12 +249,14 @@ describe('executeRequest', () => {
     // RestoreDateTime is "point in time or source backup time" (AWS API reference), an hour
     // before the approval here; the table's CreationDateTime says when our restore ran.
     const target = table('adopt-old-backup');
-    const req = await storeApproved(h, { backup, targetTable: target, ageMs: 30_000 });
+    const approved = await storeApproved(h, { backup, targetTable: target, ageMs: 30_000 });
+    // The worker that crashed had written its start-attempt marker and made the call.
+    const req = await startCalledThenCrashed(approved);
     const crashed = await h.deps.targets('prod', APPROVER, req.id);
     await crashed.restoreTableFromBackup({ backup, targetTable: target, overrides: {} });
     expect(fake.tables.get(target)?.restore?.restoreDateTime.toISOString()).toBe(backup.createdAt);
 
-    const after = await executeRequest(h.deps, req.id);
+    const after = await attemptStart(h.deps, req);
 
     expect(after?.status).toBe('RESTORING');
     expect(restoreCallsInto(target)).toHaveLength(1);
@@ -253,6 +279,64 @@ describe('executeRequest', () => {
       undefined,
       'TableAlreadyExistsException',
     ]);
+  });
+});
+
+describe('regression (issue 9, finding 1): adoption is exact, never a guess by time', () => {
+  it('does not adopt a table restored from its backup right after the approval when it never made a start call', async () => {
+    const target = table('not-ours');
+    const req = await storeApproved(h, { backup, targetTable: target, ageMs: 0 });
+    // Someone else (another request before the reservation existed, a person in the console)
+    // restored the same backup into the name moments after this request was approved.
+    const other = await h.deps.targets('prod', 'U0SOMEONE');
+    await other.restoreTableFromBackup({
+      backup,
+      targetTable: target,
+      overrides: { billingMode: 'PAY_PER_REQUEST' },
+    });
+
+    const after = await executeRequest(h.deps, req.id);
+    await h.idle();
+
+    expect(after?.status).toBe('FAILED');
+    expect(after?.failure?.code).toBe('TableAlreadyExistsException');
+    expect(restoreAttemptsInto(target)).toHaveLength(1);
+  });
+});
+
+describe('regression (issue 9, finding 5): an error in a re-drive looks at the table again', () => {
+  it('adopts its own table when the start call answers a non-retryable error after AWS accepted an earlier call', async () => {
+    const target = table('redrive-error');
+    const approved = await storeApproved(h, { backup, targetTable: target, ageMs: 10 * MINUTE });
+    const req = await startCalledThenCrashed(approved);
+    // The first call went through, but its answer was lost; the re-drive's pre-check misses the new
+    // table and its own call fails with an error that is not TableAlreadyExists.
+    const crashed = await h.deps.targets('prod', APPROVER, req.id);
+    await crashed.restoreTableFromBackup({ backup, targetTable: target, overrides: {} });
+    fake.failNext('DescribeTable', 'ResourceNotFoundException');
+    fake.failNext('RestoreTableFromBackup', 'ValidationException');
+
+    const after = await attemptStart(h.deps, req);
+    await h.idle();
+
+    expect(after?.status).toBe('RESTORING');
+    expect(after?.restore?.startedAt).toBeDefined();
+    expect(after?.failure).toBeUndefined();
+  });
+
+  it('retries instead of failing when the table cannot be checked after the call failed', async () => {
+    const target = table('redrive-unknown');
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    fake.failNext('RestoreTableFromBackup', 'ValidationException');
+    // The pre-check sees no table (as it is); the look after the failed call is refused.
+    fake.failNext('DescribeTable', 'ResourceNotFoundException');
+    fake.failNext('DescribeTable', 'AccessDeniedException', { status: 400 });
+
+    const after = await approve(h, req.id);
+
+    expect(after.status).toBe('RESTORING');
+    expect(after.restore?.nextAttemptAt).toBeDefined();
+    expect(after.events.at(-1)?.detail).toContain(`could not check whether table ${target} was created`);
   });
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_SUMMARIES, NOT_RESTORED_SETTINGS } from '../../src/blocks/events.ts';
 import { consoleTableUrl } from '../../src/blocks/format.ts';
-import { executeRequest } from '../../src/restore/executor.ts';
+import { executeRequest, REDRIVE_AFTER_MS } from '../../src/restore/executor.ts';
 import { transition } from '../../src/restore/lifecycle.ts';
 import type { BackupInfo, RestoreRequest } from '../../src/restore/types.ts';
 import { LOST_HANDOFF_MS, PROGRESS_INTERVAL_MS, STUCK_AFTER_MS } from '../../src/restore/watcher.ts';
@@ -288,7 +288,7 @@ describe('sweep', () => {
   it('finishes a request whose worker died between the RESTORING write and the restore call', async () => {
     const target = table('half-started');
     const approved = await storeApproved(h, { backup, targetTable: target, ageMs: LOST_HANDOFF_MS + MINUTE });
-    const crashedAt = new Date(h.clock.now().getTime() - LOST_HANDOFF_MS);
+    const crashedAt = new Date(h.clock.now().getTime() - REDRIVE_AFTER_MS);
     const half = transition(
       approved,
       { status: 'RESTORING', restore: { attempts: 0 } },
@@ -302,6 +302,36 @@ describe('sweep', () => {
     const after = await h.request(half.id);
     expect(after.restore?.startedAt).toBeDefined();
     expect(restoreAttempts(target)).toBe(1);
+  });
+
+  it('regression (issue 9, finding 5): does not re-drive a start while the worker that made the call may still run', async () => {
+    const target = table('slow-worker');
+    const approved = await storeApproved(h, { backup, targetTable: target, ageMs: 3 * MINUTE });
+    const calledAt = new Date(h.clock.now().getTime() - 3 * MINUTE);
+    const restoring = transition(
+      approved,
+      { status: 'RESTORING', restore: { attempts: 0 } },
+      undefined,
+      calledAt,
+    );
+    const marked = transition(
+      restoring,
+      { restore: { attempts: 0, startCall: { attempt: 1, at: calledAt.toISOString() } } },
+      undefined,
+      calledAt,
+    );
+    await h.store.update(approved, restoring);
+    await h.store.update(restoring, marked);
+
+    await h.watch();
+    const untouched = await h.request(marked.id);
+    h.clock.advance(REDRIVE_AFTER_MS - 3 * MINUTE);
+    await h.watch();
+
+    expect(untouched.restore?.startedAt).toBeUndefined();
+    expect(untouched.version).toBe(marked.version);
+    expect(restoreAttempts(target)).toBe(1);
+    expect((await h.request(marked.id)).restore?.startedAt).toBeDefined();
   });
 
   it('posts each update once when two watcher runs overlap', async () => {
