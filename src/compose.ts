@@ -22,6 +22,7 @@ export interface ComposeOptions {
   audit?: AuditSink;
   /** The target accounts: createStsTargets() in production, a fake in tests. */
   targets: TargetAccountFactory;
+  progressIntervalMs?: number;
 }
 
 /**
@@ -42,5 +43,6 @@ export function composeDeps(o: ComposeOptions): WorkerDeps {
     log: o.log,
     slack,
     messenger: new SlackMessenger(slack),
+    ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}),
   };
 }

@@ -232,6 +232,9 @@ export const LocalEnvSchema = z.object({
 });
 export type LocalEnv = z.infer<typeof LocalEnvSchema>;
 
+/** Process environment of the sandbox (`npm start` with no Slack variable): the page's port. */
+export const SandboxEnvSchema = z.pick(LocalEnvSchema, { PORT: true, LOG_LEVEL: true });
+
 /** Process environment of the Lambda functions: parameter names only, never secret values. */
 export const LambdaEnvSchema = z.object({
   STATE_TABLE_NAME: z.string().check(z.minLength(3)),

@@ -11,11 +11,19 @@ import { createStsTargets } from './aws/target.ts';
 import { REQUEST_TIMEOUTS } from './aws/timeouts.ts';
 import type { TargetAccountFactory } from './aws/types.ts';
 import { composeDeps } from './compose.ts';
-import { ConfigError, type LocalEnv, LocalEnvSchema, loadConfigFile, parseEnv } from './config.ts';
+import {
+  ConfigError,
+  type LocalEnv,
+  LocalEnvSchema,
+  loadConfigFile,
+  parseEnv,
+  SandboxEnvSchema,
+} from './config.ts';
 import { LocalDispatcher } from './dispatch.ts';
 import { createLogger, type Logger } from './log.ts';
 import { newRequestId } from './restore/ids.ts';
 import { isFutureTimestamp } from './slack/request-guard.ts';
+import { DataDirBusyError, lockDataDir } from './store/data-dir-lock.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from './store/embedded.ts';
 import { ensureStateTable } from './store/requests.ts';
 import { runJob, runWatcher, type WorkerDeps } from './worker.ts';
@@ -40,6 +48,12 @@ export interface StartOptions {
   now?: () => Date;
   audit?: AuditSink;
   targets?: TargetAccountFactory;
+  /** Keep the embedded store in memory instead of under DATA_DIR (the sandbox). */
+  memoryStore?: boolean;
+  /** Progress reply cadence while a table is CREATING (the sandbox shortens it). */
+  progressIntervalMs?: number;
+  /** Log the start-up line at debug level (the sandbox prints its own). */
+  quiet?: boolean;
 }
 
 /**
@@ -52,13 +66,15 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
   const config = loadConfigFile(env.RESTORE_BOT_CONFIG);
 
   let embedded: EmbeddedDynamo | undefined;
+  let unlock: (() => void) | undefined;
   let stateClient: DynamoDBClient;
   let stateTable: string;
   if (env.STATE_TABLE_NAME) {
     stateClient = new DynamoDBClient({ requestHandler: REQUEST_TIMEOUTS });
     stateTable = env.STATE_TABLE_NAME;
   } else {
-    embedded = await startEmbeddedDynamo({ path: join(env.DATA_DIR, 'state') });
+    if (!options.memoryStore) unlock = lockDataDir(env.DATA_DIR);
+    embedded = await startEmbeddedDynamo(options.memoryStore ? {} : { path: join(env.DATA_DIR, 'state') });
     stateClient = embedded.client;
     stateTable = LOCAL_STATE_TABLE;
     await ensureStateTable(stateClient, stateTable);
@@ -76,6 +92,7 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
     ...(options.now ? { now: options.now } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
     targets: options.targets ?? createStsTargets(config, options.now),
+    ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
   });
   dispatcher.attach((job) => runJob(deps, job));
 
@@ -112,7 +129,14 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
     deps: { ...deps, newRequestId },
     logLevel: env.LOG_LEVEL,
   });
-  const started = (await app.start({ port: env.PORT, host: env.HOST })) as unknown;
+  let started: unknown;
+  try {
+    started = await app.start({ port: env.PORT, host: env.HOST });
+  } catch (err) {
+    await embedded?.close();
+    unlock?.();
+    throw err;
+  }
   const address = env.SLACK_APP_TOKEN ? undefined : ((started as Server).address() as AddressInfo);
   const port = address?.port;
 
@@ -133,7 +157,7 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
   const timer = setInterval(watchOnce, env.WATCH_INTERVAL_SECONDS * 1000);
   timer.unref();
 
-  log.info('dynamodb-restore-bot is running', {
+  (options.quiet ? log.debug : log.info)('dynamodb-restore-bot is running', {
     mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
     ...(address
       ? { host: address.address, port, url: `http://${urlHost(address)}:${port}/slack/events` }
@@ -154,6 +178,7 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
       await app.stop();
       await dispatcher.idle();
       await embedded?.close();
+      unlock?.();
     },
   };
 }
@@ -178,24 +203,73 @@ function refuseFutureTimestamps(receiver: HTTPReceiver): void {
   };
 }
 
+/** Any of these set means the real bot; none set means the sandbox. */
+export const SLACK_VARIABLES = [
+  'SLACK_SIGNING_SECRET',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_API_URL',
+];
+
+/** `npm start` is the sandbox when no Slack variable is set. */
+export function isSandbox(env: NodeJS.ProcessEnv): boolean {
+  // Present but empty still counts: a .env with SLACK_BOT_TOKEN= is a half-done real setup.
+  return SLACK_VARIABLES.every((name) => env[name] === undefined);
+}
+
+/** The message for a start-up failure that a person can fix, or undefined for anything else. */
+export function startFailureMessage(err: unknown, port: number | undefined): string | undefined {
+  if (err instanceof ConfigError) {
+    if (err.source !== 'the environment' || !err.problems.some((p) => p.startsWith('SLACK_')))
+      return err.message;
+    return `${err.message}\nSet SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to connect a Slack workspace, or none of ${SLACK_VARIABLES.join(', ')} to start the sandbox.`;
+  }
+  if (err instanceof DataDirBusyError) return err.message;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    return `Port ${port} is already in use (is another npm start running?); stop that process or set PORT to a free port.`;
+  }
+  if (code === 'EACCES')
+    return `Port ${port} needs privileges this user does not have; set PORT to 1024 or above.`;
+  return undefined;
+}
+
 async function main(): Promise<void> {
   // A local .env is convenient for the quick start; real environment variables win.
   if (existsSync('.env')) process.loadEnvFile('.env');
-  let server: LocalServer;
+  const sandbox = isSandbox(process.env);
+  let close: () => Promise<void>;
+  let log: Logger;
+  let port: number | undefined;
   try {
-    const env = parseEnv(LocalEnvSchema, process.env);
-    server = await startLocal(env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
+    if (sandbox) {
+      const env = parseEnv(SandboxEnvSchema, process.env);
+      port = env.PORT;
+      log = createLogger(env.LOG_LEVEL);
+      const { startSandbox } = await import('./sandbox/index.ts');
+      ({ close } = await startSandbox({
+        port: env.PORT,
+        log,
+        logLevel: env.LOG_LEVEL,
+        announce: (line) => process.stderr.write(`${line}\n`),
+      }));
+    } else {
+      const env = parseEnv(LocalEnvSchema, process.env);
+      port = env.PORT;
+      const server = await startLocal(env);
+      ({ close } = server);
+      log = server.deps.log;
     }
-    throw err;
+  } catch (err) {
+    const message = startFailureMessage(err, port);
+    if (message === undefined) throw err;
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
   }
   // A long-running bot logs a stray failure instead of dying in the middle of an incident.
-  process.on('unhandledRejection', (error) => server.deps.log.error('unhandled rejection', { error }));
+  process.on('unhandledRejection', (error) => log.error('unhandled rejection', { error }));
   const stop = async () => {
-    await server.close();
+    await close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
@@ -203,5 +277,9 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main();
+  // Not awaited: the sandbox module imports this one, so a top-level await here would deadlock.
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
 }

@@ -27,6 +27,8 @@ export interface RestoreDeps {
   now: () => Date;
   audit: AuditSink;
   log: Logger;
+  /** How often a CREATING table gets a progress reply; default PROGRESS_INTERVAL_MS (the sandbox shortens it). */
+  progressIntervalMs?: number;
 }
 
 /** Statuses in which a request still holds its target table name. */

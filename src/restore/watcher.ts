@@ -120,7 +120,9 @@ export async function pollRestore(deps: RestoreDeps, req: RestoreRequest): Promi
     return true;
   }
   const changed = table.status !== restore.tableStatus;
-  const due = now.getTime() - Date.parse(restore.lastProgressAt ?? restore.startedAt) >= PROGRESS_INTERVAL_MS;
+  const due =
+    now.getTime() - Date.parse(restore.lastProgressAt ?? restore.startedAt) >=
+    (deps.progressIntervalMs ?? PROGRESS_INTERVAL_MS);
   if (changed || due) {
     await record(
       deps,
