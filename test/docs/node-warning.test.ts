@@ -1,0 +1,19 @@
+import { emitWarningIfUnsupportedVersion, state } from '@aws-sdk/core/client';
+import { describe, expect, it } from 'vitest';
+
+describe('npm test output', () => {
+  it('regression: carries no AWS SDK NodeVersionSupportWarning (it was printed once per test file)', async () => {
+    const warnings: Error[] = [];
+    const collect = (warning: Error) => warnings.push(warning);
+    process.on('warning', collect);
+    try {
+      state.warningEmitted = false;
+      // What every SDK client does at construction, here with a Node 20 version on any Node.
+      emitWarningIfUnsupportedVersion('v20.19.0');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off('warning', collect);
+    }
+    expect(warnings.map((w) => w.message).filter((m) => m.includes('NodeVersionSupportWarning'))).toEqual([]);
+  });
+});
