@@ -7,6 +7,7 @@ import type { Logger } from './log.ts';
 import { createWebClient } from './slack/client.ts';
 import { SlackDirectory } from './slack/directory.ts';
 import { SlackMessenger } from './slack/messenger.ts';
+import { noticeKinds } from './slack/notices/index.ts';
 import { RequestStore } from './store/requests.ts';
 import type { WorkerDeps } from './worker.ts';
 
@@ -32,7 +33,7 @@ export interface ComposeOptions {
 export function composeDeps(o: ComposeOptions): WorkerDeps {
   const now = o.now ?? (() => new Date());
   const slack = createWebClient(o.slackToken, o.slackApiUrl);
-  return {
+  const deps: WorkerDeps = {
     config: o.config,
     store: new RequestStore(o.stateClient, o.stateTable),
     targets: o.targets,
@@ -45,4 +46,6 @@ export function composeDeps(o: ComposeOptions): WorkerDeps {
     messenger: new SlackMessenger(slack),
     ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}),
   };
+  deps.notices = noticeKinds(deps);
+  return deps;
 }

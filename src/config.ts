@@ -94,6 +94,10 @@ export const ConfigSchema = z
   .strictObject({
     approvalTimeoutMinutes: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(24 * 60)), 30),
     defaultEnvironment: z.optional(z.string().check(z.minLength(1))),
+    /** One line per transition of every environment is posted here (the bot must be a member). */
+    auditChannel: z.optional(SlackChannelId),
+    /** Remind the approvers of a request still waiting after this long, and 5 minutes before expiry. */
+    reminderMinutes: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(24 * 60))),
     environments: z
       .record(
         z.string().check(z.regex(ENVIRONMENT_NAME_PATTERN, 'environment names are 1-32 of A-Z a-z 0-9 _ -')),
@@ -111,6 +115,13 @@ export const ConfigSchema = z
             message: RESERVED_NAME,
           });
         }
+      }
+      if (config.reminderMinutes !== undefined && config.reminderMinutes >= config.approvalTimeoutMinutes) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reminderMinutes'],
+          message: `is ${config.reminderMinutes}, but requests expire after approvalTimeoutMinutes (${config.approvalTimeoutMinutes}), so no reminder would ever be sent`,
+        });
       }
       if (config.defaultEnvironment && !Object.hasOwn(config.environments, config.defaultEnvironment)) {
         ctx.addIssue({

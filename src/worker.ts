@@ -12,6 +12,7 @@ import { resolveBackup } from './restore/sources/backup.ts';
 import { sourceLabel } from './restore/sources/index.ts';
 import { sweep } from './restore/watcher.ts';
 import type { Messenger } from './slack/messenger.ts';
+import type { NoticeKind } from './slack/notices/index.ts';
 import { notifyRequest } from './slack/notifier.ts';
 import { replyTo } from './slack/reply.ts';
 
@@ -22,6 +23,8 @@ const DESCRIBE_CONCURRENCY = 5;
 export interface WorkerDeps extends RestoreDeps {
   slack: WebClient;
   messenger: Messenger;
+  /** The notices that follow each request's thread (src/slack/notices/). */
+  notices?: readonly NoticeKind[];
 }
 
 function filterSummary(job: JobOf<'backups.list'>): string {

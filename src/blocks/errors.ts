@@ -1,3 +1,4 @@
+import type { types } from '@slack/bolt';
 import { context, message, section } from './kit.ts';
 import type { SlackMessage } from './types.ts';
 
@@ -24,4 +25,17 @@ export function refusalMessage(text: string): SlackMessage {
 /** A plain notice (mrkdwn), e.g. "Looking up…" or "Request R-… is posted". */
 export function noticeMessage(text: string): SlackMessage {
   return message(text, [section(text)]);
+}
+
+/**
+ * A refusal shown in a small modal: for clicks on the Home tab, which has no response_url for an
+ * ephemeral answer. The title stays within Slack's 24 characters.
+ */
+export function refusalModal(text: string): types.ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: 'Nothing was changed' },
+    close: { type: 'plain_text', text: 'OK' },
+    blocks: refusalMessage(text).blocks,
+  };
 }

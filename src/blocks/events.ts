@@ -197,6 +197,19 @@ function failedBlocks(req: RestoreRequest, event: RequestEvent): types.KnownBloc
   return blocks;
 }
 
+/** A Slack mention of a user (U…, W…) or a user group (S…). */
+export function mention(id: string): string {
+  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+}
+
+function reminderText(req: RestoreRequest, event: RequestEvent): string {
+  const left = Math.max(0, Date.parse(req.expiresAt) - Date.parse(event.at));
+  const missing = Math.max(1, req.requiredApprovals - approvalsAt(req, event.at));
+  const people = (event.mentions ?? []).map(mention).join(' ') || `${clip(req.environment, 64)} approvers`;
+  const last = event.detail === 'last' ? ' This is the last reminder.' : '';
+  return `:bell: ${people}: this restore still needs ${plural(missing, 'approval')} and closes in *${formatDuration(left)}* (${formatUtc(req.expiresAt)}). Approve or reject it with the buttons above, or from the bot's Home tab.${last}`;
+}
+
 function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
   const actor = sentence(event.actor);
   const target = code(req.targetTable);
@@ -241,6 +254,8 @@ function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
     }
     case 'watch_failing':
       return `:warning: The bot cannot check on ${target} at the moment, so progress updates have stopped. It keeps trying every minute and says here when the table is ACTIVE; the restore itself carries on in AWS. ${consoleLink(req, 'Check the table in the AWS console')}.${detailNote(event)}`;
+    case 'reminded':
+      return reminderText(req, event);
     default:
       // An action added to the domain before this builder learnt it: say something true.
       return `${actor}: ${escapeMrkdwn(String(event.action))}.${detailNote(event)}`;
@@ -261,6 +276,7 @@ export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
   failed: 'restore FAILED',
   stuck: 'still restoring after 24h; no longer watched',
   watch_failing: 'the bot cannot check the table at the moment',
+  reminded: 'still waiting for approval',
 };
 
 /**

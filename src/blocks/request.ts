@@ -187,8 +187,12 @@ function confirmText(req: RestoreRequest, now: Date): string {
   return text;
 }
 
-function actionButtons(req: RestoreRequest, now: Date): types.ActionsBlock {
-  return actions(REQUEST_ACTIONS_BLOCK_ID, [
+/**
+ * The Approve and Reject buttons of a waiting request, with the same confirmation wherever they
+ * appear (the channel message, the Home tab): the same action IDs reach the same listeners.
+ */
+export function decisionButtons(req: RestoreRequest, now: Date): types.Button[] {
+  return [
     button({
       text: 'Approve',
       actionId: REQUEST_APPROVE_ACTION_ID,
@@ -203,6 +207,12 @@ function actionButtons(req: RestoreRequest, now: Date): types.ActionsBlock {
       },
     }),
     button({ text: 'Reject', actionId: REQUEST_REJECT_ACTION_ID, value: req.id, style: 'danger' }),
+  ];
+}
+
+function actionButtons(req: RestoreRequest, now: Date): types.ActionsBlock {
+  return actions(REQUEST_ACTIONS_BLOCK_ID, [
+    ...decisionButtons(req, now),
     button({ text: 'Cancel request', actionId: REQUEST_CANCEL_ACTION_ID, value: req.id }),
   ]);
 }

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { REJECT_MODAL_CALLBACK } from '../blocks/reject.ts';
+import { appHomeOpened } from './app-home-opened.ts';
 import { backupsCommand } from './backups-command.ts';
 import { backupsMoreButton } from './backups-more-button.ts';
 import { rejectModalSubmit } from './reject-modal-submit.ts';
@@ -17,4 +18,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action('backups_more', backupsMoreButton(deps));
   app.view('restore_modal', restoreModalSubmit(deps));
   app.view(REJECT_MODAL_CALLBACK, rejectModalSubmit(deps));
+  app.event('app_home_opened', appHomeOpened(deps));
 }

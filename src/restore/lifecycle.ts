@@ -21,6 +21,7 @@ export interface EventInput {
   actor: string;
   action: RequestAction;
   detail?: string;
+  mentions?: string[];
 }
 
 /**

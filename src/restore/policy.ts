@@ -44,6 +44,19 @@ export async function requesterRefusal(
   return `You are not on the requesters list of environment *${envName}*. Ask the platform team to add you (config: environments.${envName}.requesters).`;
 }
 
+/**
+ * True when the user may see an environment's requests (the Home tab's latest restores): its
+ * requesters (anyone when the list is absent or empty) and its approvers. Channels do not matter
+ * here: the Home tab is not in a channel.
+ */
+export async function maySee(env: EnvironmentConfig, userId: string, directory: Directory): Promise<boolean> {
+  const requesters = env.requesters;
+  if (!requesters || (requesters.users.length === 0 && requesters.userGroups.length === 0)) return true;
+  return (
+    (await includes(requesters, userId, directory)) || (await includes(env.approvers, userId, directory))
+  );
+}
+
 /** Plain description of who can approve, for messages ("<@U1>, <!subteam^S1>"). */
 export function describeApprovers(env: EnvironmentConfig): string {
   return [

@@ -104,7 +104,8 @@ export type RequestAction =
   | 'active'
   | 'failed'
   | 'stuck'
-  | 'watch_failing';
+  | 'watch_failing'
+  | 'reminded';
 
 /** One step in a request's history; each is posted once as a threaded reply. */
 export interface RequestEvent {
@@ -117,6 +118,8 @@ export interface RequestEvent {
   from?: RequestStatus;
   to?: RequestStatus;
   detail?: string;
+  /** Who the reply must mention (reminders): Slack user IDs (U…, W…) and user group IDs (S…). */
+  mentions?: string[];
 }
 
 export interface RestoreProgress {
@@ -181,9 +184,16 @@ export interface RestoreRequest {
   rejectReason?: string;
   restore?: RestoreProgress;
   failure?: RequestFailure;
-  /** The approval message in the channel, once posted. */
-  message?: { channel: string; ts: string };
+  /** The approval message in the channel, once posted; `permalink` from chat.getPermalink. */
+  message?: { channel: string; ts: string; permalink?: string };
   events: RequestEvent[];
   /** Highest event seq that has been posted to Slack. */
   notifiedSeq: number;
+  /** Reminders sent to the approvers while the request waited (at most two). */
+  reminders?: number;
+  /**
+   * Highest event seq each further notice kind (requester DM, audit line, Home refresh) has
+   * delivered; the thread replies use `notifiedSeq`. Written only by the notifier.
+   */
+  noticeSeqs?: Record<string, number>;
 }

@@ -1,8 +1,10 @@
 import { auditTransition } from '../audit.ts';
 import type { TargetAccount } from '../aws/types.ts';
 import { mapLimited } from '../concurrency.ts';
+import { environmentNamed } from '../config.ts';
 import { attemptStart, executeRequest, REDRIVE_AFTER_MS, sessionUser, toFailure } from './executor.ts';
 import { decideExpire, type EventInput, isExpired, transition } from './lifecycle.ts';
+import { decideReminder, reminderMentions } from './reminders.ts';
 import { applyDecision, type RestoreDeps } from './service.ts';
 import type { RestoreRequest } from './types.ts';
 
@@ -19,6 +21,7 @@ const CONCURRENCY = 4;
 
 export interface SweepResult {
   expired: number;
+  reminded: number;
   started: number;
   polled: number;
   finished: number;
@@ -168,7 +171,7 @@ async function recordWatchError(deps: RestoreDeps, req: RestoreRequest, err: unk
 
 /**
  * The scheduled sweep (every minute on Lambda, every WATCH_INTERVAL_SECONDS locally): expires
- * PENDING requests past their deadline, picks up approved requests whose hand-off was lost and
+ * PENDING requests past their deadline, reminds the approvers of those still waiting, picks up approved requests whose hand-off was lost and
  * restore starts due for a retry, polls every RESTORING table, and posts whatever Slack has not
  * been told yet. One failing request never stops the others.
  */
@@ -176,7 +179,15 @@ export async function sweep(
   deps: RestoreDeps,
   notify: (requestId: string) => Promise<void>,
 ): Promise<SweepResult> {
-  const result: SweepResult = { expired: 0, started: 0, polled: 0, finished: 0, notified: 0, errors: 0 };
+  const result: SweepResult = {
+    expired: 0,
+    reminded: 0,
+    started: 0,
+    polled: 0,
+    finished: 0,
+    notified: 0,
+    errors: 0,
+  };
   const guard = (what: string, fn: (req: RestoreRequest) => Promise<void>) => async (req: RestoreRequest) => {
     try {
       await fn(req);
@@ -191,15 +202,36 @@ export async function sweep(
   };
   const now = () => deps.now().getTime();
 
-  const pending = (await deps.store.listByStatus('PENDING')).filter((r) => isExpired(r, deps.now()));
+  const waiting = await deps.store.listByStatus('PENDING');
   await mapLimited(
-    pending,
+    waiting.filter((r) => isExpired(r, deps.now())),
     CONCURRENCY,
     guard('expiry', async (req) => {
       const outcome = await applyDecision(deps, req.id, 'bot', 'expire', (r) => decideExpire(r, deps.now()));
       if (outcome.ok) result.expired += 1;
     }),
   );
+
+  const reminderMinutes = deps.config.reminderMinutes;
+  if (reminderMinutes !== undefined) {
+    await mapLimited(
+      waiting.filter((r) => !isExpired(r, deps.now())),
+      CONCURRENCY,
+      guard('reminder', async (req) => {
+        const env = environmentNamed(deps.config, req.environment);
+        if (!env) return;
+        const outcome = await applyDecision(
+          deps,
+          req.id,
+          'bot',
+          'remind',
+          (r) => decideReminder(r, reminderMinutes, reminderMentions(r, env), deps.now()),
+          req,
+        );
+        if (outcome.ok) result.reminded += 1;
+      }),
+    );
+  }
 
   const approved = (await deps.store.listByStatus('APPROVED')).filter(
     (r) => now() - Date.parse(r.updatedAt) >= LOST_HANDOFF_MS,

@@ -1,8 +1,10 @@
 import { eventReply } from '../blocks/events.ts';
 import { requestMessage } from '../blocks/request.ts';
 import type { Logger } from '../log.ts';
+import type { RestoreRequest } from '../restore/types.ts';
 import type { RequestStore } from '../store/requests.ts';
 import type { Messenger } from './messenger.ts';
+import type { NoticeKind } from './notices/index.ts';
 
 /** How long one run may hold a request's right to post; a crashed run's lease simply runs out. */
 export const NOTIFY_LEASE_MS = 60_000;
@@ -14,6 +16,45 @@ export interface NotifierDeps {
   messenger: Messenger;
   now: () => Date;
   log: Logger;
+  /** The notices that follow the thread (requester DM, audit line, Home refresh); none by default. */
+  notices?: readonly NoticeKind[];
+}
+
+/**
+ * Lets each further notice kind catch up with the history, each from its own place. A kind that
+ * fails does not stop the others; the first failure is returned for the caller to raise after the
+ * lease is released. Returns the lowest place reached, i.e. how far every kind has got.
+ */
+async function deliverNotices(
+  deps: NotifierDeps,
+  req: RestoreRequest,
+): Promise<{ reached: number; failure?: unknown }> {
+  const seqs: Record<string, number> = { ...req.noticeSeqs };
+  const last = req.events.at(-1)?.seq ?? 0;
+  let reached = last;
+  let failure: unknown;
+  for (const kind of deps.notices ?? []) {
+    const from = seqs[kind.name] ?? 0;
+    const pending = req.events.filter((e) => e.seq > from);
+    if (pending.length > 0) {
+      const sent = async (seq: number) => {
+        seqs[kind.name] = seq;
+        await deps.store.recordNoticeSeqs(req.id, seqs);
+      };
+      try {
+        await kind.deliver(req, pending, sent);
+        if (seqs[kind.name] !== last) await sent(last);
+      } catch (err) {
+        failure ??= err;
+        deps.log.warn(`notifier: ${kind.name} notice failed; the next run tries again`, {
+          requestId: req.id,
+          error: err,
+        });
+      }
+    }
+    reached = Math.min(reached, seqs[kind.name] ?? 0);
+  }
+  return failure === undefined ? { reached } : { reached, failure };
 }
 
 /**
@@ -29,6 +70,8 @@ export async function notifyRequest(deps: NotifierDeps, requestId: string): Prom
     let seq = req.notifiedSeq;
     let drained = false;
     let empty = false;
+    let noticesReached = Number.POSITIVE_INFINITY;
+    let failure: unknown;
     try {
       let message = req.message;
       const pending = req.events.filter((e) => e.seq > seq);
@@ -49,10 +92,12 @@ export async function notifyRequest(deps: NotifierDeps, requestId: string): Prom
       if (req.message)
         await deps.messenger.update(message.channel, message.ts, requestMessage(req, deps.now()));
       drained = true;
+      ({ reached: noticesReached, failure } = await deliverNotices(deps, { ...req, message }));
     } finally {
       // The release tells whether a transition added events while we posted: then go round again.
-      empty = await deps.store.releaseNotify(req.id, drained ? seq : -1);
+      empty = await deps.store.releaseNotify(req.id, drained ? Math.min(seq, noticesReached) : -1);
     }
+    if (failure !== undefined) throw failure;
     if (empty) return;
   }
 }

@@ -12,6 +12,7 @@ import {
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { mapLimited } from '../concurrency.ts';
 import {
   type BackupInfo,
   type RequestStatus,
@@ -30,7 +31,11 @@ export const OUTBOX_INDEX = 'outbox-index';
 export const RETENTION_DAYS = 90;
 
 /** Attributes that only the notifier writes; transitions never touch them. */
-const NOTIFY_OWNED = new Set(['message', 'notifiedSeq']);
+const NOTIFY_OWNED = new Set(['message', 'notifiedSeq', 'noticeSeqs']);
+/** People who opened the bot's Home tab are remembered this long, so their view is kept fresh. */
+export const HOME_VIEWER_DAYS = 30;
+/** Home viewer lookups run at once. */
+const VIEWER_READS = 8;
 const KEY_ONLY = new Set(['id']);
 
 interface StoredItem extends RestoreRequest {
@@ -297,6 +302,11 @@ export class RequestStore {
     return this.queryIndex(STATUS_INDEX, '#s = :s', { '#s': 'status' }, { ':s': status });
   }
 
+  /** The latest `limit` requests in a status, newest first (one page of the status index). */
+  async listRecent(status: RequestStatus, limit: number): Promise<RestoreRequest[]> {
+    return this.queryIndex(STATUS_INDEX, '#s = :s', { '#s': 'status' }, { ':s': status }, limit);
+  }
+
   /** Requests with history not yet posted to Slack. */
   async listOutbox(): Promise<RestoreRequest[]> {
     return this.queryIndex(OUTBOX_INDEX, '#o = :o', { '#o': 'outbox' }, { ':o': '1' });
@@ -307,20 +317,23 @@ export class RequestStore {
     condition: string,
     names: Record<string, string>,
     values: Record<string, unknown>,
+    newest?: number,
   ): Promise<RestoreRequest[]> {
     const ids: string[] = [];
     const pages = paginateQuery(
-      { client: this.doc },
+      { client: this.doc, ...(newest ? { pageSize: newest } : {}) },
       {
         TableName: this.tableName,
         IndexName: index,
         KeyConditionExpression: condition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+        ...(newest ? { ScanIndexForward: false } : {}),
       },
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) ids.push(String(item.pk).slice('REQ#'.length));
+      if (newest && ids.length >= newest) break;
     }
     // Index reads are eventually consistent; read each item again so decisions use the latest version.
     const items = await Promise.all(ids.map((id) => this.get(id)));
@@ -349,6 +362,62 @@ export class RequestStore {
       if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
     }
+  }
+
+  /** Records how far each further notice kind (DM, audit line, Home) has got, while holding the lease. */
+  async recordNoticeSeqs(id: string, noticeSeqs: Record<string, number>): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(id),
+        UpdateExpression: 'SET noticeSeqs = :n',
+        ExpressionAttributeValues: { ':n': noticeSeqs },
+      }),
+    );
+  }
+
+  /** Stores the permalink of the request's approval message next to its channel and ts. */
+  async recordPermalink(id: string, permalink: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(id),
+        UpdateExpression: 'SET #m.permalink = :p',
+        ConditionExpression: 'attribute_exists(#m)',
+        ExpressionAttributeNames: { '#m': 'message' },
+        ExpressionAttributeValues: { ':p': permalink },
+      }),
+    );
+  }
+
+  /** Remembers that a user opened the Home tab, so that changes to their requests refresh it. */
+  async markHomeViewer(userId: string, now: Date): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: `HOME#${userId}`,
+          openedAt: now.toISOString(),
+          ttl: Math.floor(now.getTime() / 1000) + HOME_VIEWER_DAYS * 24 * 3600,
+        },
+      }),
+    );
+  }
+
+  /**
+   * Those of `userIds` who opened the Home tab in the last HOME_VIEWER_DAYS. One GetItem each
+   * (the state table's roles allow no more), a few at a time.
+   */
+  async homeViewers(userIds: readonly string[], now: Date): Promise<string[]> {
+    const unique = [...new Set(userIds)];
+    const seen = await mapLimited(unique, VIEWER_READS, async (userId) => {
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: `HOME#${userId}` } }),
+      );
+      // DynamoDB's TTL deletes late; an expired entry no longer counts.
+      return out.Item && Number(out.Item.ttl) * 1000 > now.getTime() ? userId : undefined;
+    });
+    return seen.filter((u): u is string => u !== undefined);
   }
 
   /** Records what has been posted (and where the request's message lives) while holding the lease. */

@@ -12,7 +12,9 @@ export { manualClock } from './clock.ts';
 
 import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
 import {
+  appHomeOpenedBody,
   blockActionBody,
+  homeBlockActionBody,
   postToLocal,
   signSlackBody,
   slashCommandBody,
@@ -57,6 +59,8 @@ export interface BotOptions {
   slack?: SlackApiStand;
   /** Changes the test config before the bot reads it. */
   configure?: (config: ReturnType<typeof testConfig>) => void;
+  /** Added to testConfig(), e.g. `{ auditChannel, reminderMinutes }`. */
+  config?: Record<string, unknown>;
 }
 
 /**
@@ -70,7 +74,7 @@ export async function startBot(options: BotOptions = {}) {
   fake.externalIds.set('arn:aws:iam::123456789012:role/dynamodb-restore-bot', 'test-external-id');
   const dir = mkdtempSync(join(tmpdir(), 'restore-bot-'));
   const configPath = join(dir, 'config.yml');
-  const config = testConfig();
+  const config = { ...testConfig(), ...options.config };
   options.configure?.(config);
   writeFileSync(configPath, stringify(config));
   Object.assign(process.env, {
@@ -135,6 +139,14 @@ export async function startBot(options: BotOptions = {}) {
         }),
       );
       return { status: res.status, responses: () => slack.responsesTo(responseId).map((r) => r.body) };
+    },
+    /** Opens the bot's Home tab as `userId` (the app_home_opened event). */
+    async openHome(userId: string) {
+      return post(appHomeOpenedBody(userId));
+    },
+    /** Clicks a button on `userId`'s Home tab. */
+    async clickHome(actionId: string, value: string, userId: string) {
+      return post(homeBlockActionBody({ actionId, value, userId }));
     },
     async submit(
       callbackId: string,
