@@ -107,6 +107,20 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('accepts an audit channel and a reminder time, and refuses ones that cannot work', () => {
+    expect(parseConfig({ ...good, auditChannel: 'C0AUDIT', reminderMinutes: 10 })).toMatchObject({
+      auditChannel: 'C0AUDIT',
+      reminderMinutes: 10,
+    });
+    expect(problemsOf({ ...good, auditChannel: '#audit', reminderMinutes: 0 })).toEqual([
+      'auditChannel: must be a Slack channel ID such as C0123ABCD',
+      'reminderMinutes: Too small: expected number to be >=1',
+    ]);
+    expect(problemsOf({ ...good, approvalTimeoutMinutes: 30, reminderMinutes: 30 })).toEqual([
+      'reminderMinutes: is 30, but requests expire after approvalTimeoutMinutes (30), so no reminder would ever be sent',
+    ]);
+  });
+
   it('rejects a role in another account than accountId', () => {
     const env = { ...good.environments.prod, roleArn: 'arn:aws:iam::999999999999:role/x' };
     expect(problemsOf({ environments: { prod: env } })[0]).toMatch(

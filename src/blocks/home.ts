@@ -41,7 +41,7 @@ function waitingBlocks(req: RestoreRequest, now: Date): types.KnownBlock[] {
     section(
       `${STATUS_EMOJI.PENDING} *${clip(req.id, 64)}* · ${who(req.requesterId)} asks to restore ${what(req, now)} · ${req.approvals.length}/${req.requiredApprovals} approvals · closes ${formatRelative(req.expiresAt, now)}${threadLink(req)}${reason}`,
     ),
-    actions(`home_decide_${req.id}`, decisionButtons(req, now)),
+    actions(`home_decide_${req.id}`, decisionButtons(req, now, true)),
   ];
 }
 

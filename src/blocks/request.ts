@@ -191,11 +191,14 @@ function confirmText(req: RestoreRequest, now: Date): string {
  * The Approve and Reject buttons of a waiting request, with the same confirmation wherever they
  * appear (the channel message, the Home tab): the same action IDs reach the same listeners.
  */
-export function decisionButtons(req: RestoreRequest, now: Date): types.Button[] {
+export function decisionButtons(req: RestoreRequest, now: Date, manyPerView = false): types.Button[] {
+  // In a view listing many requests, each button's action_id carries the request ID so that none
+  // repeats; the listeners match the prefix (see actionIdPattern).
+  const id = (base: string) => (manyPerView ? `${base}.${req.id}` : base);
   return [
     button({
       text: 'Approve',
-      actionId: REQUEST_APPROVE_ACTION_ID,
+      actionId: id(REQUEST_APPROVE_ACTION_ID),
       value: req.id,
       style: 'primary',
       confirm: {
@@ -206,8 +209,13 @@ export function decisionButtons(req: RestoreRequest, now: Date): types.Button[] 
         style: 'primary',
       },
     }),
-    button({ text: 'Reject', actionId: REQUEST_REJECT_ACTION_ID, value: req.id, style: 'danger' }),
+    button({ text: 'Reject', actionId: id(REQUEST_REJECT_ACTION_ID), value: req.id, style: 'danger' }),
   ];
+}
+
+/** Matches a button's action_id with or without the request ID that {@link decisionButtons} adds. */
+export function actionIdPattern(base: string): RegExp {
+  return new RegExp(`^${base}(?:\\.[A-Za-z0-9-]+)?$`);
 }
 
 function actionButtons(req: RestoreRequest, now: Date): types.ActionsBlock {

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { REJECT_MODAL_CALLBACK } from '../blocks/reject.ts';
+import { actionIdPattern, REQUEST_APPROVE_ACTION_ID, REQUEST_REJECT_ACTION_ID } from '../blocks/request.ts';
 import { appHomeOpened } from './app-home-opened.ts';
 import { backupsCommand } from './backups-command.ts';
 import { backupsMoreButton } from './backups-more-button.ts';
@@ -12,8 +13,9 @@ import type { ListenerDeps } from './shared.ts';
 export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command('/backups', backupsCommand(deps));
   app.command('/restore', restoreCommand(deps));
-  app.action('request_approve', approveButton(deps));
-  app.action('request_reject', rejectButton(deps));
+  // The Home tab's buttons carry the request ID in their action_id: the same listeners answer them.
+  app.action(actionIdPattern(REQUEST_APPROVE_ACTION_ID), approveButton(deps));
+  app.action(actionIdPattern(REQUEST_REJECT_ACTION_ID), rejectButton(deps));
   app.action('request_cancel', cancelButton(deps));
   app.action('backups_more', backupsMoreButton(deps));
   app.view('restore_modal', restoreModalSubmit(deps));

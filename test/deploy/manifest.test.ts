@@ -15,9 +15,18 @@ interface SlashCommand {
 }
 interface Manifest {
   display_information: { name: string; description: string; long_description?: string };
-  features: { bot_user: { display_name: string }; slash_commands: SlashCommand[] };
+  features: {
+    app_home?: {
+      home_tab_enabled?: boolean;
+      messages_tab_enabled?: boolean;
+      messages_tab_read_only_enabled?: boolean;
+    };
+    bot_user: { display_name: string };
+    slash_commands: SlashCommand[];
+  };
   oauth_config: { scopes: { bot: string[]; user?: string[] } };
   settings: {
+    event_subscriptions?: { request_url: string; bot_events?: string[]; user_events?: string[] };
     interactivity: { is_enabled: boolean; request_url: string };
     socket_mode_enabled: boolean;
     org_deploy_enabled: boolean;
@@ -33,10 +42,12 @@ const manifest = parse(readFileSync(join(ROOT, 'manifest.yml'), 'utf8')) as Mani
 const SCOPE_OF_METHOD: Record<string, string | null> = {
   'auth.test': null,
   'chat.delete': 'chat:write',
+  'chat.getPermalink': null,
   'chat.postEphemeral': 'chat:write',
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'conversations.info': 'channels:read',
+  'conversations.open': 'im:write',
   'usergroups.list': 'usergroups:read',
   'usergroups.users.list': 'usergroups:read',
   'users.info': 'users:read',
@@ -54,10 +65,13 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Web API methods called through a Bolt/WebClient `client` anywhere in src/. */
+/**
+ * Web API methods called through a Bolt/WebClient `client`, or the worker's WebClient `slack`
+ * (`deps.slack`, the notice kinds), anywhere in src/.
+ */
 function webApiMethodsInSource(): Set<string> {
   const methods = new Set<string>();
-  const call = /\bclient\s*\.\s*([a-z]+(?:\s*\.\s*[A-Za-z]+)+)\s*\(/g;
+  const call = /\b(?:client|slack)\s*\.\s*([a-z]+(?:\s*\.\s*[A-Za-z]+)+)\s*\(/g;
   for (const file of sourceFiles(join(ROOT, 'src'))) {
     for (const match of readFileSync(file, 'utf8').matchAll(call)) {
       methods.add(match[1]!.replace(/\s+/g, ''));
@@ -114,5 +128,27 @@ describe('manifest.yml', () => {
     expect(methods.size).toBeGreaterThan(0);
     expect(unknown).toEqual([]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+  });
+
+  it('subscribes to exactly the events the listeners handle, and enables the Home tab they publish', () => {
+    const events = new Set<string>();
+    for (const file of sourceFiles(join(ROOT, 'src'))) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/\bapp\s*\.\s*event\(\s*'([a-z_]+)'/g)) {
+        events.add(match[1]!);
+      }
+    }
+
+    expect([...events]).toEqual(['app_home_opened']);
+    expect(manifest.settings.event_subscriptions?.bot_events).toEqual([...events]);
+    expect(manifest.settings.event_subscriptions?.user_events).toBeUndefined();
+    expect(manifest.settings.event_subscriptions?.request_url).toBe(manifest.features.slash_commands[0]!.url);
+    // views.publish is what the Home tab needs; DMs go to the Messages tab, which the bot never reads.
+    expect(webApiMethodsInSource()).toContain('views.publish');
+    expect(webApiMethodsInSource()).toContain('chat.getPermalink');
+    expect(manifest.features.app_home).toEqual({
+      home_tab_enabled: true,
+      messages_tab_enabled: true,
+      messages_tab_read_only_enabled: true,
+    });
   });
 });

@@ -78,6 +78,8 @@ export interface HarnessOptions {
   slack?: SlackApiStand;
   /** Share the state table of another harness (a second process on the same store). */
   store?: { client: DynamoDBClient; table: string };
+  /** Added to the test config, e.g. `{ auditChannel, reminderMinutes }`. */
+  config?: Partial<BotConfig>;
 }
 
 /**
@@ -93,7 +95,7 @@ export async function startRestoreHarness(options: HarnessOptions) {
   const own = options.store ? undefined : await startTestStore();
   const stateClient = options.store?.client ?? own!.dynamo.client;
   const stateTable = options.store?.table ?? own!.store.tableName;
-  const config = restoreTestConfig();
+  const config = { ...restoreTestConfig(), ...options.config };
   const log = createLogger('error');
   const audit: Record<string, unknown>[] = [];
   const sessions = new RoleSessions({

@@ -107,7 +107,7 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
     expect(reminders[0]).toContain('closes in *20m 00s*');
 
     clock.advance(60_000);
-    await bot.clickHome('request_approve', id, APPROVER);
+    await bot.clickHome(`request_approve.${id}`, id, APPROVER);
     expect(fake.restoreCalls.filter((c) => c.TargetTableName === 'Music-notices')).toHaveLength(1);
     expect(messageText(slack.dmsTo(REQUESTER).at(-1))).toContain(`was approved by <@${APPROVER}>`);
     // The other approvers' view says who acted; the request no longer waits there.
@@ -149,9 +149,9 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
     const id = requestIdOf(asked.ack);
     const opened = slack.callsOf('views.open').length;
 
-    await bot.clickHome('request_approve', id, REQUESTER);
-    await bot.clickHome('request_approve', id, STRANGER);
-    await bot.clickHome('request_reject', id, STRANGER);
+    await bot.clickHome(`request_approve.${id}`, id, REQUESTER);
+    await bot.clickHome(`request_approve.${id}`, id, STRANGER);
+    await bot.clickHome(`request_reject.${id}`, id, STRANGER);
 
     const modals = slack
       .callsOf('views.open')
@@ -168,7 +168,7 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
     expect(threadOf(id)).toHaveLength(0);
 
     // Reject from the Home tab opens the same reason modal as in the channel.
-    await bot.clickHome('request_reject', id, APPROVER);
+    await bot.clickHome(`request_reject.${id}`, id, APPROVER);
     expect(JSON.stringify(slack.callsOf('views.open').at(-1)?.body.view)).toContain('reject_modal');
   });
 });
