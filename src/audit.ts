@@ -34,6 +34,7 @@ export function auditTransition(
       ...sourceAuditFields(next.source),
       targetTable: next.targetTable,
       version: next.version,
+      ...(next.failure ? { failure: next.failure.code, detail: next.failure.message } : {}),
     }),
   );
 }

@@ -2,6 +2,7 @@ import { auditTransition } from '../audit.ts';
 import { AwsOperationError } from '../aws/errors.ts';
 import type { TableInfo, TargetAccount } from '../aws/types.ts';
 import { approvedAt, type EventInput, finalApprover, transition } from './lifecycle.ts';
+import { approvalProblem } from './policy.ts';
 import type { RestoreDeps } from './service.ts';
 import { restoredFrom, startOperation, startRestore } from './sources/index.ts';
 import type { RequestFailure, RestoreRequest } from './types.ts';
@@ -68,10 +69,32 @@ export async function executeRequest(
 ): Promise<RestoreRequest | undefined> {
   const req = await deps.store.get(requestId);
   if (req?.status !== 'APPROVED') return req;
+  const problem = await approvalProblem(deps.config, deps.directory, req);
+  if (problem) return refuseUnverified(deps, req, problem);
   const restoring = transition(req, { status: 'RESTORING', restore: { attempts: 0 } }, undefined, deps.now());
   if (!(await deps.store.update(req, restoring))) return deps.store.get(requestId);
   auditTransition(deps.audit, req, restoring, sessionUser(req), 'start');
   return attemptStart(deps, restoring);
+}
+
+/**
+ * Ends an APPROVED request that failed re-verification: FAILED with the reason (one conditional
+ * write, an audit line, the thread told), and no AWS call at all.
+ */
+async function refuseUnverified(
+  deps: RestoreDeps,
+  req: RestoreRequest,
+  problem: string,
+): Promise<RestoreRequest | undefined> {
+  const message = `The bot did not start this restore: ${problem} Nothing was restored; ask again with /restore if it is still needed.`;
+  deps.log.warn('approved request failed re-verification', { requestId: req.id, problem });
+  const failed = transition(
+    req,
+    { status: 'FAILED', failure: { code: 'ApprovalNotVerified', message } },
+    { actor: 'bot', action: 'failed', detail: message },
+    deps.now(),
+  );
+  return (await write(deps, req, failed, 'fail')) ?? deps.store.get(req.id);
 }
 
 /**

@@ -152,3 +152,51 @@ export function targetTableRefusal(
   const allowed = patterns.map((p) => `\`${p}\``).join(', ');
   return `Restores in *${envName}* may only create tables named ${allowed} (config: environments.${envName}.targetTables); ${table} is not one of them. Choose a target table name that matches.`;
 }
+
+/**
+ * Why an APPROVED request must not run, or undefined when it may. The executor asks this just
+ * before it calls AWS, from the config it runs with now, so a request whose status was set to
+ * APPROVED by anything other than the approval path (a write straight into the state table, a bug)
+ * starts nothing: it needs `requiredApprovals` distinct approval events (the higher of the
+ * request's and the environment's), none by the requester, each by someone who is still an
+ * approver, and the environment's account, region and role as they were when it was asked for.
+ */
+export async function approvalProblem(
+  config: BotConfig,
+  directory: Directory,
+  req: {
+    environment: string;
+    accountId: string;
+    region: string;
+    roleArn?: string;
+    requesterId: string;
+    requiredApprovals: number;
+    events: readonly { action: string; actor: string; to?: string }[];
+  },
+): Promise<string | undefined> {
+  const env = environmentNamed(config, req.environment);
+  if (!env) return `Environment ${req.environment} is no longer configured.`;
+  if (env.accountId !== req.accountId || env.region !== req.region) {
+    return `Environment ${req.environment} now points at account ${env.accountId} (${env.region}), not ${req.accountId} (${req.region}) as when the restore was asked for.`;
+  }
+  if (req.roleArn !== env.roleArn) {
+    return `The role of environment ${req.environment} changed since the restore was asked for (${req.roleArn ?? 'none recorded'} → ${env.roleArn}).`;
+  }
+  if (!req.events.some((e) => e.action === 'approved' && e.to === 'APPROVED')) {
+    return 'The request is marked APPROVED, but no approval completed it.';
+  }
+  const required = Math.max(req.requiredApprovals, env.requiredApprovals);
+  const approvers = new Set<string>();
+  for (const e of req.events) {
+    if (e.action !== 'approved') continue;
+    if (e.actor === req.requesterId) return `User ${e.actor} asked for the restore and cannot approve it.`;
+    if (!(await isApprover(env, e.actor, directory))) {
+      return `User ${e.actor} approved it but is not an approver of ${req.environment} (any more).`;
+    }
+    approvers.add(e.actor);
+  }
+  if (approvers.size < required) {
+    return `It has ${approvers.size} of the ${required} distinct approvals that ${req.environment} requires.`;
+  }
+  return undefined;
+}

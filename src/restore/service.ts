@@ -233,6 +233,7 @@ export async function createRequest(deps: RestoreDeps, input: NewRequestInput): 
     status: 'PENDING',
     environment: envName,
     accountId: env.accountId,
+    roleArn: env.roleArn,
     region: env.region,
     requesterId: input.userId,
     channelId: input.channelId,

@@ -164,6 +164,11 @@ export interface RestoreRequest {
   status: RequestStatus;
   environment: string;
   accountId: string;
+  /**
+   * The environment's role when the request was made. The executor refuses to run a request whose
+   * environment has since moved to another account or role.
+   */
+  roleArn?: string;
   region: string;
   requesterId: string;
   channelId: string;

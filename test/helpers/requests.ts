@@ -9,6 +9,7 @@ export function pendingRequest(overrides: Partial<RestoreRequest> = {}): Restore
     status: 'PENDING',
     environment: 'prod',
     accountId: '123456789012',
+    roleArn: 'arn:aws:iam::123456789012:role/dynamodb-restore-bot',
     region: 'us-east-1',
     requesterId: 'U0REQUESTER',
     channelId: 'C0INCIDENTS',

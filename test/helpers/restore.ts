@@ -220,6 +220,7 @@ export async function storeApproved(
     environment: 'prod',
     accountId: '123456789012',
     region: 'us-east-1',
+    roleArn: ROLE_ARN,
     requesterId: REQUESTER,
     channelId: CHANNEL,
     source: { kind: 'backup', backup: input.backup },

@@ -551,3 +551,96 @@ describe('executeRequest error mapping', () => {
     );
   });
 });
+
+describe('regression 8.3: the executor re-verifies an APPROVED request before it calls AWS', () => {
+  /** A PENDING request rewritten straight in the state table, as anyone who can write it could. */
+  async function forge(change: (req: RestoreRequest) => Partial<RestoreRequest>): Promise<RestoreRequest> {
+    const req = await requestRestore(h, { backup: backup.name, targetTable: table('forged') });
+    const forged = { ...req, ...change(req), version: req.version + 1 };
+    if (!(await h.store.update(req, forged))) throw new Error('forging failed');
+    return forged;
+  }
+
+  async function expectRefused(id: string, reason: RegExp) {
+    const restoresBefore = fake.restoreCalls.length;
+    const assumesBefore = fake.assumeRoleCalls.length;
+
+    const after = await executeRequest(h.deps, id);
+    await h.idle();
+
+    expect(after?.status).toBe('FAILED');
+    expect(after?.failure?.code).toBe('ApprovalNotVerified');
+    expect(after?.failure?.message).toMatch(reason);
+    expect(fake.restoreCalls.length).toBe(restoresBefore);
+    expect(fake.assumeRoleCalls.length).toBe(assumesBefore);
+    expect(h.audit.at(-1)).toMatchObject({
+      requestId: id,
+      action: 'fail',
+      after: 'FAILED',
+      failure: 'ApprovalNotVerified',
+    });
+    expect(thread(id).join('\n')).toMatch(reason);
+  }
+
+  it('starts nothing for a status set to APPROVED with no approval', async () => {
+    const req = await forge(() => ({ status: 'APPROVED' }));
+    await expectRefused(req.id, /no approval completed it/);
+  });
+
+  it("starts nothing when the approval events are the requester's own", async () => {
+    const at = h.clock.now().toISOString();
+    const req = await forge((r) => ({
+      status: 'APPROVED',
+      approvals: [{ userId: r.requesterId, at }],
+      events: [
+        ...r.events,
+        { seq: 2, at, actor: r.requesterId, action: 'approved', from: 'PENDING', to: 'APPROVED' },
+      ],
+    }));
+    await expectRefused(req.id, /asked for the restore and cannot approve it/);
+  });
+
+  it('starts nothing when an approval comes from someone who is not an approver', async () => {
+    const at = h.clock.now().toISOString();
+    const req = await forge((r) => ({
+      status: 'APPROVED',
+      events: [
+        ...r.events,
+        { seq: 2, at, actor: 'U0STRANGER', action: 'approved', from: 'PENDING', to: 'APPROVED' },
+      ],
+    }));
+    await expectRefused(req.id, /User U0STRANGER approved it but is not an approver/);
+  });
+
+  it('starts nothing with fewer distinct approvals than the environment requires', async () => {
+    const at = h.clock.now().toISOString();
+    const req = await forge((r) => ({
+      status: 'APPROVED',
+      environment: 'two-person',
+      requiredApprovals: 1,
+      events: [
+        ...r.events,
+        { seq: 2, at, actor: APPROVER, action: 'approved', from: 'PENDING', to: 'APPROVED' },
+      ],
+    }));
+    await expectRefused(req.id, /1 of the 2 distinct approvals/);
+  });
+
+  it('starts nothing when the environment moved to another role since the request', async () => {
+    const at = h.clock.now().toISOString();
+    const req = await forge((r) => ({
+      status: 'APPROVED',
+      roleArn: 'arn:aws:iam::123456789012:role/some-other-role',
+      events: [
+        ...r.events,
+        { seq: 2, at, actor: APPROVER, action: 'approved', from: 'PENDING', to: 'APPROVED' },
+      ],
+    }));
+    await expectRefused(req.id, /role of environment prod changed/);
+  });
+
+  it('still runs a request approved through the approval path', async () => {
+    const req = await requestRestore(h, { backup: backup.name, targetTable: table('verified') });
+    expect((await approve(h, req.id)).status).toBe('RESTORING');
+  });
+});
