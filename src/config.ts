@@ -24,13 +24,14 @@ const PrincipalsSchema = z.strictObject({
   userGroups: z._default(z.array(SlackGroupId), []),
 });
 
+const RoleArn = () =>
+  z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'));
+
 export const EnvironmentSchema = z
   .strictObject({
     accountId: z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account ID (quote it in YAML)')),
     region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1')),
-    roleArn: z
-      .string()
-      .check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN')),
+    roleArn: RoleArn(),
     externalId: z.optional(
       z
         .string()
@@ -57,6 +58,8 @@ export const EnvironmentSchema = z
         )
         .check(z.minLength(1, 'lists no pattern; leave targetTables out to allow any name')),
     ),
+    /** The role AWS Backup assumes to restore a recovery point (StartRestoreJob's IamRoleArn). */
+    awsBackupRoleArn: z.optional(RoleArn()),
   })
   .check(
     z.superRefine((env, ctx) => {
@@ -82,6 +85,14 @@ export const EnvironmentSchema = z
           code: 'custom',
           path: ['roleArn'],
           message: `is in account ${roleAccount}, not in accountId ${env.accountId}`,
+        });
+      }
+      const backupRoleAccount = env.awsBackupRoleArn?.split(':')[4];
+      if (backupRoleAccount !== undefined && backupRoleAccount !== env.accountId) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['awsBackupRoleArn'],
+          message: `is in account ${backupRoleAccount}, not in accountId ${env.accountId}: AWS Backup restores with a role of the account it restores into`,
         });
       }
     }),

@@ -127,6 +127,23 @@ describe('parseConfig', () => {
       /^environments.prod.roleArn: is in account 999999999999/,
     );
   });
+
+  it('accepts awsBackupRoleArn, the role AWS Backup restores recovery points with', () => {
+    const role = 'arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole';
+    const config = parseConfig({ environments: { prod: { ...good.environments.prod, awsBackupRoleArn: role } } });
+    expect(config.environments.prod?.awsBackupRoleArn).toBe(role);
+  });
+
+  it('rejects an awsBackupRoleArn that is not a role, or is in another account', () => {
+    const bad = (awsBackupRoleArn: string) =>
+      problemsOf({ environments: { prod: { ...good.environments.prod, awsBackupRoleArn } } });
+    expect(bad('AWSBackupDefaultServiceRole')).toEqual([
+      'environments.prod.awsBackupRoleArn: must be an IAM role ARN',
+    ]);
+    expect(bad('arn:aws:iam::999999999999:role/backup')[0]).toMatch(
+      /^environments.prod.awsBackupRoleArn: is in account 999999999999, not in accountId 123456789012/,
+    );
+  });
 });
 
 describe('loadConfigFile', () => {

@@ -13,6 +13,9 @@ export interface AwsErrorContext {
   roleArn?: string;
   tableName?: string;
   backupArn?: string;
+  /** An AWS Backup recovery point ARN. */
+  recoveryPointArn?: string;
+  restoreJobId?: string;
 }
 
 /** A failed AWS call (or a check the bot makes around one), explained. */
@@ -74,7 +77,18 @@ const SERVER_NAMES = new Set([
   'InternalServerError',
   'InternalFailure',
   'ServiceUnavailable',
+  'ServiceUnavailableException',
   'InternalError',
+]);
+
+/** The AWS Backup operations the bot calls; everything else it calls in a target account is DynamoDB. */
+const BACKUP_OPERATIONS = new Set([
+  'ListBackupVaults',
+  'ListRecoveryPointsByResource',
+  'DescribeRecoveryPoint',
+  'GetRecoveryPointRestoreMetadata',
+  'StartRestoreJob',
+  'DescribeRestoreJob',
 ]);
 
 interface ErrorFacts {
@@ -152,6 +166,87 @@ function backupRef(ctx: AwsErrorContext): string {
   return ctx.backupArn ? `backup ${ctx.backupArn}` : 'the backup';
 }
 
+function recoveryPointRef(ctx: AwsErrorContext): string {
+  return ctx.recoveryPointArn ? `recovery point ${ctx.recoveryPointArn}` : 'the recovery point';
+}
+
+/** Sentences for the errors only AWS Backup returns, or that mean something else there. */
+function mapBackupError(
+  name: string,
+  message: string,
+  context: AwsErrorContext,
+  at: string,
+  make: (code: string, retryable: boolean, userMessage: string) => AwsOperationError,
+): AwsOperationError | undefined {
+  const op = context.operation;
+  switch (name) {
+    case 'AccessDenied':
+    case 'AccessDeniedException':
+      return make(
+        name,
+        false,
+        `${context.roleArn ? `The role ${context.roleArn}` : 'The configured role'} lacks permission for backup:${op}${at}. ` +
+          (op === 'StartRestoreJob'
+            ? 'Starting a restore job also needs iam:PassRole on the AWS Backup restore role (awsBackupRoleArn) with ' +
+              'iam:PassedToService backup.amazonaws.com; deploy/target-account-role.yml grants both. '
+            : '') +
+          `Grant it in the role's policy (AWS said: ${sentence(message)})`,
+      );
+    case 'ResourceNotFoundException':
+      if (context.restoreJobId) {
+        return make(
+          name,
+          false,
+          `AWS Backup has no restore job ${context.restoreJobId}${at}. Look for the restore in the AWS Backup console (Jobs, Restore jobs).`,
+        );
+      }
+      return make(
+        name,
+        false,
+        `${capitalise(recoveryPointRef(context))} was not found${at}. It may have expired or been deleted by its ` +
+          'lifecycle, or it belongs to another account or region: check the ARN and --env.',
+      );
+    case 'InvalidParameterValueException':
+    case 'MissingParameterValueException':
+      return make(
+        name,
+        false,
+        `AWS Backup rejected ${op}${at} as invalid: ${sentence(message)} Check the recovery point ARN, the target table name and awsBackupRoleArn.`,
+      );
+    case 'InvalidRequestException':
+      return make(
+        name,
+        false,
+        `AWS Backup refused ${op} for ${recoveryPointRef(context)}${at}: ${sentence(message)}`,
+      );
+    case 'InvalidResourceStateException':
+      return make(
+        name,
+        true,
+        `${capitalise(recoveryPointRef(context))} is busy with another AWS Backup job${at}. The bot tries again in a few minutes.`,
+      );
+    case 'DependencyFailureException':
+      return make(
+        name,
+        true,
+        `A service AWS Backup depends on failed during ${op}${at}. This is usually temporary: the bot tries again.`,
+      );
+    case 'ConflictException':
+      return make(
+        name,
+        true,
+        `AWS Backup is still processing an earlier action on ${recoveryPointRef(context)}${at}. The bot tries again in a few minutes.`,
+      );
+    case 'LimitExceededException':
+      return make(
+        name,
+        true,
+        `AWS Backup refused ${op}${at}: the account has reached its limit of concurrent restore jobs. Wait for some to finish; the bot tries again.`,
+      );
+  }
+  return undefined;
+}
+
 /**
  * Maps any error thrown around an AWS call to an AwsOperationError. An AwsOperationError passes
  * through unchanged, so wrapping layers can map again without losing the first explanation.
@@ -180,6 +275,11 @@ export function mapAwsError(err: unknown, context: AwsErrorContext): AwsOperatio
       `The bot cannot reach the AWS endpoint for ${op}${at} (${what}). ` +
         'It is usually a network blip and the bot will retry; if it persists, check outbound network access and AWS_ENDPOINT_URL.',
     );
+  }
+
+  if (BACKUP_OPERATIONS.has(op)) {
+    const mapped = mapBackupError(facts.name, facts.message, context, at, make);
+    if (mapped) return mapped;
   }
 
   switch (facts.name) {

@@ -14,6 +14,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { type BotConfig, type EnvironmentConfig, environmentNamed } from '../config.ts';
+import { type BackupClientFactory, BackupRecoveryPoints, createBackupClient, type RecoveryPoints } from './backup.ts';
 import type { BackupInfo, RestoreOverrides } from '../restore/types.ts';
 import { createDynamoDbClient, createStsClient } from './clients.ts';
 import { type AwsErrorContext, AwsOperationError, mapAwsError } from './errors.ts';
@@ -186,6 +187,7 @@ class DynamoDbTargetAccount implements TargetAccount {
     readonly environment: string,
     private readonly env: EnvironmentConfig,
     private readonly client: DynamoDBClient,
+    readonly recoveryPoints: RecoveryPoints,
   ) {
     this.accountId = env.accountId;
     this.region = env.region;
@@ -304,15 +306,22 @@ export function createTargetAccountFactory(init: {
   sessions: RoleSessions;
   now?: () => Date;
   clientFactory?: DynamoDbClientFactory;
+  /** The AWS Backup client of a role session (recovery points); default createBackupClient. */
+  backupClientFactory?: BackupClientFactory;
 }): TargetAccountFactory {
   const now = init.now ?? (() => new Date());
   const clientFactory: DynamoDbClientFactory = init.clientFactory ?? ((opts) => createDynamoDbClient(opts));
-  const cache = new Map<string, { target: TargetAccount; client: DynamoDBClient; lastUsed: number }>();
+  const backupClientFactory: BackupClientFactory =
+    init.backupClientFactory ?? ((opts) => createBackupClient(opts));
+  const cache = new Map<
+    string,
+    { target: TargetAccount; clients: { destroy(): void }[]; lastUsed: number }
+  >();
 
   const evictIdle = (at: number) => {
     for (const [key, entry] of cache) {
       if (at - entry.lastUsed > IDLE_EVICT_MS) {
-        entry.client.destroy();
+        for (const client of entry.clients) client.destroy();
         cache.delete(key);
       }
     }
@@ -338,12 +347,17 @@ export function createTargetAccountFactory(init: {
       return cached.target;
     }
     evictIdle(at);
-    const client = clientFactory({
+    const credentials = () => init.sessions.credentialsFor(environment, slackUserId, sessionTag);
+    const client = clientFactory({ region: env.region, credentials });
+    const backupClient = backupClientFactory({ region: env.region, credentials });
+    const recoveryPoints = new BackupRecoveryPoints(backupClient, {
+      environment,
+      accountId: env.accountId,
       region: env.region,
-      credentials: () => init.sessions.credentialsFor(environment, slackUserId, sessionTag),
+      roleArn: env.roleArn,
     });
-    const target = new DynamoDbTargetAccount(environment, env, client);
-    cache.set(key, { target, client, lastUsed: at });
+    const target = new DynamoDbTargetAccount(environment, env, client, recoveryPoints);
+    cache.set(key, { target, clients: [client, backupClient], lastUsed: at });
     return target;
   };
 }

@@ -1,4 +1,5 @@
 import type { BackupTypeFilter } from '../commands/types.ts';
+import type { RecoveryPoints } from './backup.ts';
 import type { BackupInfo, RestoreOverrides } from '../restore/types.ts';
 
 /** What DescribeTable tells about a table, in plain data. */
@@ -31,6 +32,8 @@ export interface TargetAccount {
   readonly environment: string;
   readonly accountId: string;
   readonly region: string;
+  /** AWS Backup of the same account and region, through the same role session. */
+  readonly recoveryPoints: RecoveryPoints;
   /** Every page of ListBackups for the filter, newest first. */
   listBackups(filter: ListBackupsFilter): Promise<BackupInfo[]>;
   /** DescribeBackup; a missing backup throws AwsOperationError with code BackupNotFoundException. */

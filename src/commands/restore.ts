@@ -13,6 +13,7 @@ import {
 import {
   CommandError,
   RESTORE_CLI_USAGE,
+  RESTORE_RECOVERY_POINT_USAGE,
   RESTORE_USAGE,
   type RestoreCommand,
   type RestoreRequestCommand,
@@ -27,6 +28,7 @@ const FLAGS = [
   '--env',
   '--reason',
   '--backup-arn',
+  '--recovery-point-arn',
   '--target-table-name',
   '--billing-mode-override',
   '--provisioned-throughput-override',
@@ -199,9 +201,22 @@ export function parseRestoreCommand(text: string): RestoreCommand {
     return { kind: 'cancel', requestId: parseRequestId(id, CANCEL_USAGE) };
   }
 
-  const arnFlag = flags.get('--backup-arn');
+  const pointFlag = flags.get('--recovery-point-arn');
+  if (pointFlag !== undefined && flags.has('--backup-arn')) {
+    fail(
+      'Give either --backup-arn or --recovery-point-arn, not both.',
+      '--recovery-point-arn',
+      RESTORE_RECOVERY_POINT_USAGE,
+    );
+  }
+  const arnFlag = flags.get('--backup-arn') ?? pointFlag;
   const targetFlag = flags.get('--target-table-name');
-  const usage = arnFlag !== undefined || targetFlag !== undefined ? RESTORE_CLI_USAGE : RESTORE_USAGE;
+  const usage =
+    pointFlag !== undefined
+      ? RESTORE_RECOVERY_POINT_USAGE
+      : arnFlag !== undefined || targetFlag !== undefined
+        ? RESTORE_CLI_USAGE
+        : RESTORE_USAGE;
   const rest = [...positionals];
   const backup = arnFlag ?? rest.shift();
   const target = targetFlag ?? rest.shift();

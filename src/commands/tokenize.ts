@@ -201,17 +201,22 @@ export function checkEnv(value: string, usage: string): string {
 const BACKUP_ARN =
   /^arn:aws[a-z-]*:dynamodb:[a-z]{2}(?:-[a-z]+)+-\d{1,2}:\d{12}:table\/[A-Za-z0-9_.-]{3,255}\/backup\/\d{14}-[0-9a-f]{8}$/;
 
+/** `arn:aws:backup:REGION:ACCOUNT:recovery-point:ID`, an AWS Backup recovery point. */
+export const RECOVERY_POINT_ARN =
+  /^arn:aws[a-z-]*:backup:[a-z]{2}(?:-[a-z]+)+-\d{1,2}:\d{12}:recovery-point:[A-Za-z0-9_.-]{1,128}$/;
+
 /**
- * Checks a backup reference: a DynamoDB backup ARN or a backup name. With `arnOnly`, a name is
- * refused (for `--backup-arn`).
+ * Checks a backup reference: a DynamoDB backup ARN, an AWS Backup recovery point ARN or a backup
+ * name. With `arnOnly`, a name is refused (for `--backup-arn` and `--recovery-point-arn`).
  *
- * @throws CommandError naming the value; AWS Backup recovery points get their own message.
+ * @throws CommandError naming the value.
  */
 export function checkBackupRef(value: string, usage: string, arnOnly = false): string {
   const part = shown(value) || '""';
   if (/^arn:aws[a-z-]*:backup:/.test(value)) {
+    if (RECOVERY_POINT_ARN.test(value)) return value;
     throw new CommandError(
-      `${part} is an AWS Backup recovery point; restoring those is not supported yet. Use a DynamoDB backup ARN or name.`,
+      `${part} is not an AWS Backup recovery point ARN (arn:aws:backup:REGION:ACCOUNT:recovery-point:ID).`,
       part,
       usage,
     );
@@ -219,7 +224,7 @@ export function checkBackupRef(value: string, usage: string, arnOnly = false): s
   if (value.startsWith('arn:')) {
     if (BACKUP_ARN.test(value)) return value;
     throw new CommandError(
-      `${part} is not a DynamoDB backup ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/TABLE/backup/ID).`,
+      `${part} is not a DynamoDB backup ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/TABLE/backup/ID) or an AWS Backup recovery point ARN.`,
       part,
       usage,
     );

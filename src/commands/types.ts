@@ -8,6 +8,7 @@ export const BACKUPS_USAGE =
 export const BACKUPS_DESCRIBE_USAGE = '/backups describe BACKUP';
 export const RESTORE_USAGE = '/restore BACKUP TARGET_TABLE [--env ENV] [--reason "TEXT"] [overrides]';
 export const RESTORE_CLI_USAGE = '/restore --backup-arn ARN --target-table-name NAME [...]';
+export const RESTORE_RECOVERY_POINT_USAGE = '/restore --recovery-point-arn ARN --target-table-name NAME [...]';
 
 /** `/backups [TABLE] [--env] [--type] [--since] [--limit]` */
 export interface BackupsListCommand {
@@ -36,7 +37,7 @@ export type BackupsCommand = BackupsListCommand | BackupsDescribeCommand | HelpC
 /** `/restore BACKUP TARGET [--env] [--reason] [overrides]` in either spelling. */
 export interface RestoreRequestCommand {
   kind: 'request';
-  /** A DynamoDB backup ARN or a backup name. */
+  /** A DynamoDB backup ARN, an AWS Backup recovery point ARN, or a backup name. */
   backup: string;
   targetTable: string;
   env?: string;

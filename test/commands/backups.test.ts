@@ -149,11 +149,9 @@ describe('parseBackupsCommand: describe', () => {
     expect(errorOf('describe a b').part).toBe('b');
   });
 
-  it('rejects an AWS Backup recovery point', () => {
+  it('describes an AWS Backup recovery point by its ARN', () => {
     const arn = 'arn:aws:backup:eu-west-1:123456789012:recovery-point:abc-123';
-    const error = errorOf(`describe ${arn}`);
-    expect(error.part).toBe(arn);
-    expect(error.message).toContain('not supported yet');
+    expect(parse(`describe ${arn}`)).toEqual({ kind: 'describe', backup: arn });
   });
 });
 

@@ -14,6 +14,7 @@ const flagName = fc.constantFrom(
   '--limit',
   '--reason',
   '--backup-arn',
+  '--recovery-point-arn',
   '--target-table-name',
   '--billing-mode-override',
   '--provisioned-throughput-override',

@@ -132,12 +132,46 @@ describe('parseRestoreCommand: request', () => {
     expect(error.message).toContain('is not a backup ARN');
   });
 
-  it('rejects an AWS Backup recovery point ARN', () => {
-    const arn = 'arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45';
-    const error = errorOf(`--backup-arn ${arn} --target-table-name NewTable`);
-    expect(error.part).toBe(arn);
+  const POINT = 'arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45';
+
+  it('reads an AWS Backup recovery point ARN where a backup goes', () => {
+    expect(parseRestoreCommand(`${POINT} NewTable`)).toMatchObject({
+      kind: 'request',
+      backup: POINT,
+      targetTable: 'NewTable',
+    });
+  });
+
+  it('reads the AWS Backup CLI spelling --recovery-point-arn ARN --target-table-name NAME', () => {
+    expect(
+      parseRestoreCommand(`--recovery-point-arn ${POINT} --target-table-name NewTable --reason "bad deploy"`),
+    ).toEqual({
+      kind: 'request',
+      backup: POINT,
+      targetTable: 'NewTable',
+      reason: 'bad deploy',
+      overrides: {},
+    });
+  });
+
+  it('refuses --backup-arn and --recovery-point-arn together', () => {
+    const error = errorOf(`--backup-arn ${POINT} --recovery-point-arn ${POINT} --target-table-name NewTable`);
+    expect(error.message).toBe('Give either --backup-arn or --recovery-point-arn, not both.');
+    expect(error.usage).toBe('/restore --recovery-point-arn ARN --target-table-name NAME [...]');
+  });
+
+  it('refuses a name after --recovery-point-arn, with that usage line', () => {
+    const error = errorOf('--recovery-point-arn nightly --target-table-name NewTable');
+    expect(error.part).toBe('nightly');
+    expect(error.usage).toBe('/restore --recovery-point-arn ARN --target-table-name NAME [...]');
+  });
+
+  it('rejects an AWS Backup ARN that is not a recovery point', () => {
+    const vault = 'arn:aws:backup:us-east-1:123456789012:backup-vault:Default';
+    const error = errorOf(`--recovery-point-arn ${vault} --target-table-name NewTable`);
+    expect(error.part).toBe(vault);
     expect(error.message).toBe(
-      `${arn} is an AWS Backup recovery point; restoring those is not supported yet. Use a DynamoDB backup ARN or name.`,
+      `${vault} is not an AWS Backup recovery point ARN (arn:aws:backup:REGION:ACCOUNT:recovery-point:ID).`,
     );
   });
 

@@ -196,11 +196,17 @@ describe('checkBackupRef', () => {
     expect(error.message).toContain('is not a DynamoDB backup ARN');
   });
 
-  it('rejects an AWS Backup recovery point and says it is not supported yet', () => {
+  it('accepts an AWS Backup recovery point ARN, also where only an ARN is allowed', () => {
     const arn = 'arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45';
+    expect(checkBackupRef(arn, USAGE)).toBe(arn);
+    expect(checkBackupRef(arn, USAGE, true)).toBe(arn);
+  });
+
+  it('rejects an AWS Backup ARN of something else than a recovery point', () => {
+    const arn = 'arn:aws:backup:us-east-1:123456789012:recovery-point:';
     const error = errorOf(() => checkBackupRef(arn, USAGE));
     expect(error.part).toBe(arn);
-    expect(error.message).toContain('not supported yet');
+    expect(error.message).toContain('is not an AWS Backup recovery point ARN');
   });
 
   it('rejects a name where only an ARN is allowed', () => {
