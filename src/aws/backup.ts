@@ -9,6 +9,7 @@ import {
   ListRecoveryPointsByResourceCommand,
   StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
+import type { RecoveryPointInfo } from '../restore/types.ts';
 import { type ClientOptions, MAX_ATTEMPTS } from './clients.ts';
 import { type AwsErrorContext, AwsOperationError, mapAwsError } from './errors.ts';
 
@@ -17,29 +18,6 @@ import { type AwsErrorContext, AwsOperationError, mapAwsError } from './errors.t
  * module (and `@aws-sdk/client-backup`) is reached only from the worker's side (src/aws/target.ts),
  * so the slack function's bundle does not carry it.
  */
-
-/** What AWS Backup tells about one recovery point, in plain data (ISO-8601 dates). */
-export interface RecoveryPointInfo {
-  arn: string;
-  vaultName: string;
-  /** The table the recovery point was made of. */
-  resourceArn?: string;
-  /** 'DynamoDB' for a table; other kinds cannot be restored by this bot. */
-  resourceType?: string;
-  tableName: string;
-  createdAt: string;
-  completedAt?: string;
-  /** COMPLETED | PARTIAL | DELETING | EXPIRED | AVAILABLE | STOPPED | CREATING */
-  status: string;
-  statusMessage?: string;
-  sizeBytes?: number;
-  /** WARM | COLD | DELETED (DescribeRecoveryPoint only) */
-  storageClass?: string;
-  /** When the lifecycle moves it to cold storage (DescribeRecoveryPoint only). */
-  moveToColdStorageAt?: string;
-  /** When the lifecycle deletes it (DescribeRecoveryPoint only). */
-  deleteAt?: string;
-}
 
 /** What DescribeRestoreJob tells about a restore job. */
 export interface RestoreJobInfo {

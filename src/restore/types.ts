@@ -70,6 +70,29 @@ export interface BackupInfo {
   billingMode?: string;
 }
 
+/** What AWS Backup tells about one recovery point, in plain data (ISO-8601 dates). */
+export interface RecoveryPointInfo {
+  arn: string;
+  vaultName: string;
+  /** The table the recovery point was made of. */
+  resourceArn?: string;
+  /** 'DynamoDB' for a table; other kinds cannot be restored by this bot. */
+  resourceType?: string;
+  tableName: string;
+  createdAt: string;
+  completedAt?: string;
+  /** COMPLETED | PARTIAL | DELETING | EXPIRED | AVAILABLE | STOPPED | CREATING */
+  status: string;
+  statusMessage?: string;
+  sizeBytes?: number;
+  /** WARM | COLD | DELETED (DescribeRecoveryPoint only) */
+  storageClass?: string;
+  /** When the lifecycle moves it to cold storage (DescribeRecoveryPoint only). */
+  moveToColdStorageAt?: string;
+  /** When the lifecycle deletes it (DescribeRecoveryPoint only). */
+  deleteAt?: string;
+}
+
 /** A backup of the environment's own account, restored with RestoreTableFromBackup. */
 export interface BackupSource {
   kind: 'backup';
