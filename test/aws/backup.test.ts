@@ -5,7 +5,7 @@ import { AwsOperationError } from '../../src/aws/errors.ts';
 import { RoleSessions } from '../../src/aws/sessions.ts';
 import { createTargetAccountFactory } from '../../src/aws/target.ts';
 import type { TargetAccount } from '../../src/aws/types.ts';
-import { type FakeAws, startFakeAws } from '../fixtures/fake-aws.ts';
+import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
 import { uniqueTableName } from '../helpers/clock.ts';
 import { noBackoffRetries, restoreTestConfig, useFakeAws } from '../helpers/restore.ts';
 
