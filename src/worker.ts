@@ -1,12 +1,23 @@
 import type { WebClient } from '@slack/web-api';
 import { AwsOperationError } from './aws/errors.ts';
-import { backupCandidatesMessage, backupDetailMessage, backupsListMessage } from './blocks/backups.ts';
+import type { TargetAccount } from './aws/types.ts';
+import {
+  backupCandidatesMessage,
+  backupDetailMessage,
+  backupsListMessage,
+  type ListedBackup,
+  suggestedTargetName,
+} from './blocks/backups.ts';
 import { errorMessage, noticeMessage } from './blocks/errors.ts';
+import { recoveryPointDetailMessage } from './blocks/recovery-points.ts';
 import type { SlackMessage } from './blocks/types.ts';
+import { RECOVERY_POINT_ARN } from './commands/tokenize.ts';
 import { mapLimited } from './concurrency.ts';
+import type { EnvironmentConfig } from './config.ts';
 import type { Job, JobOf, ReplyTo } from './jobs.ts';
 import { executeRequest } from './restore/executor.ts';
 import { authoriseRequester } from './restore/policy.ts';
+import { resolveRecoveryPoint } from './restore/recovery-points.ts';
 import { createRequest, type RestoreDeps } from './restore/service.ts';
 import { resolveBackup } from './restore/sources/backup.ts';
 import { sourceLabel } from './restore/sources/index.ts';
@@ -37,30 +48,77 @@ function filterSummary(job: JobOf<'backups.list'>): string {
     .join(', ');
 }
 
+/** The table's ARN in the environment's account (AWS Backup lists recovery points by resource ARN). */
+function tableArnIn(env: EnvironmentConfig, table: string): string {
+  const partition = env.roleArn.split(':')[1] ?? 'aws';
+  return `arn:${partition}:dynamodb:${env.region}:${env.accountId}:table/${table}`;
+}
+
+/**
+ * Backups and, for one table with --type AWS_BACKUP or ALL, its AWS Backup recovery points
+ * (ListRecoveryPointsByResource: DynamoDB's ListBackups does not list what AWS Backup made), newest
+ * first. With ALL, recovery points that cannot be listed leave a note instead of failing the list.
+ */
+async function listEntries(
+  target: TargetAccount,
+  env: EnvironmentConfig,
+  job: JobOf<'backups.list'>,
+): Promise<{ entries: ListedBackup[]; notice?: string }> {
+  const since = job.since ? new Date(job.since) : undefined;
+  const table = job.table;
+  const withPoints = table !== undefined && (job.backupType === 'AWS_BACKUP' || job.backupType === 'ALL');
+  const backups =
+    withPoints && job.backupType === 'AWS_BACKUP'
+      ? []
+      : await target.listBackups({
+          type: job.backupType,
+          ...(table ? { tableName: table } : {}),
+          ...(since ? { since } : {}),
+        });
+  if (!withPoints) return { entries: backups };
+  let points: ListedBackup[];
+  try {
+    points = (await target.recoveryPoints.listForTable(tableArnIn(env, table), table))
+      .filter((p) => !since || Date.parse(p.createdAt) >= since.getTime())
+      .map((p) => ({ ...p, kind: 'recovery-point' as const }));
+  } catch (err) {
+    if (job.backupType === 'AWS_BACKUP' || !(err instanceof AwsOperationError)) throw err;
+    return {
+      entries: backups,
+      notice: `AWS Backup recovery points are not shown: ${err.userMessage}`,
+    };
+  }
+  const pointArns = new Set(points.map((p) => p.arn));
+  const entries = [...backups.filter((b) => !pointArns.has(b.arn)), ...points];
+  return { entries: entries.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
+}
+
+/** The details a list does not carry: item counts (DescribeBackup), lifecycle (DescribeRecoveryPoint). */
+function describeEntry(target: TargetAccount, entry: ListedBackup): Promise<ListedBackup> {
+  const detail: Promise<object> =
+    'kind' in entry
+      ? target.recoveryPoints.describe(entry.arn, entry.vaultName)
+      : target.describeBackup(entry.arn);
+  return detail.then(
+    (more) => ({ ...entry, ...more }),
+    () => entry,
+  );
+}
+
 async function listBackups(deps: WorkerDeps, job: JobOf<'backups.list'>): Promise<SlackMessage> {
   const env = await authoriseRequester(deps.config, deps.directory, job);
   if ('refusal' in env) return errorMessage(env.refusal);
   const { accountId, region } = env.env;
   const target = await deps.targets(env.name, job.userId);
-  const backups = await target.listBackups({
-    type: job.backupType,
-    ...(job.table ? { tableName: job.table } : {}),
-    ...(job.since ? { since: new Date(job.since) } : {}),
-  });
+  const { entries, notice } = await listEntries(target, env.env, job);
   const pageSize = Math.min(job.limit, MAX_BACKUPS_PAGE);
-  // ListBackups has no item count; DescribeBackup of the shown page fills it in.
-  const page = backups.slice(job.offset, job.offset + pageSize);
-  const described = await mapLimited(page, DESCRIBE_CONCURRENCY, (b) =>
-    target.describeBackup(b.arn).then(
-      (detail) => ({ ...b, ...detail }),
-      () => b,
-    ),
-  );
-  backups.splice(job.offset, page.length, ...described);
+  const page = entries.slice(job.offset, job.offset + pageSize);
+  const described = await mapLimited(page, DESCRIBE_CONCURRENCY, (entry) => describeEntry(target, entry));
+  entries.splice(job.offset, page.length, ...described);
   const { type: _type, replyTo: _reply, userId: _user, channelId: _channel, ...query } = job;
   const more = { ...query, offset: job.offset + pageSize };
   return backupsListMessage({
-    backups,
+    backups: entries,
     environment: env.name,
     accountId,
     region,
@@ -69,6 +127,7 @@ async function listBackups(deps: WorkerDeps, job: JobOf<'backups.list'>): Promis
     pageSize,
     now: deps.now(),
     moreValue: JSON.stringify(more),
+    ...(notice ? { notice } : {}),
   });
 }
 
@@ -77,6 +136,19 @@ async function describeBackup(deps: WorkerDeps, job: JobOf<'backups.describe'>):
   if ('refusal' in env) return errorMessage(env.refusal);
   const { accountId, region } = env.env;
   const target = await deps.targets(env.name, job.userId);
+  if (RECOVERY_POINT_ARN.test(job.backup)) {
+    const found = await resolveRecoveryPoint(target, env.name, job.backup);
+    if ('refused' in found) return errorMessage(found.refused);
+    return recoveryPointDetailMessage({
+      recoveryPoint: found.recoveryPoint,
+      environment: env.name,
+      accountId,
+      region,
+      now: deps.now(),
+      suggestedTarget: suggestedTargetName(found.recoveryPoint.tableName),
+      ...(env.env.awsBackupRoleArn ? { restoreRoleArn: env.env.awsBackupRoleArn } : {}),
+    });
+  }
   const found = await resolveBackup(target, env.name, job.backup);
   if ('refused' in found) return errorMessage(found.refused);
   if ('ambiguous' in found) return backupCandidatesMessage(job.backup, found.ambiguous, deps.now());

@@ -130,7 +130,9 @@ describe('parseConfig', () => {
 
   it('accepts awsBackupRoleArn, the role AWS Backup restores recovery points with', () => {
     const role = 'arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole';
-    const config = parseConfig({ environments: { prod: { ...good.environments.prod, awsBackupRoleArn: role } } });
+    const config = parseConfig({
+      environments: { prod: { ...good.environments.prod, awsBackupRoleArn: role } },
+    });
     expect(config.environments.prod?.awsBackupRoleArn).toBe(role);
   });
 

@@ -120,7 +120,11 @@ export class BackupRecoveryPoints implements RecoveryPoints {
     private readonly where: Omit<AwsErrorContext, 'operation'>,
   ) {}
 
-  private async call<T>(operation: string, extra: Partial<AwsErrorContext>, run: () => Promise<T>): Promise<T> {
+  private async call<T>(
+    operation: string,
+    extra: Partial<AwsErrorContext>,
+    run: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await run();
     } catch (err) {
@@ -176,7 +180,8 @@ export class BackupRecoveryPoints implements RecoveryPoints {
       const page = await this.call('ListBackupVaults', {}, () =>
         this.client.send(new ListBackupVaultsCommand(compact({ NextToken: token }))),
       );
-      for (const vault of page.BackupVaultList ?? []) if (vault.BackupVaultName) names.push(vault.BackupVaultName);
+      for (const vault of page.BackupVaultList ?? [])
+        if (vault.BackupVaultName) names.push(vault.BackupVaultName);
       token = page.NextToken;
     } while (token);
     return names;
@@ -227,7 +232,8 @@ export class BackupRecoveryPoints implements RecoveryPoints {
         code: 'NoRestoreJobId',
         operation: 'StartRestoreJob',
         retryable: true,
-        userMessage: 'AWS Backup accepted the restore but returned no restore job ID; the bot will ask again.',
+        userMessage:
+          'AWS Backup accepted the restore but returned no restore job ID; the bot will ask again.',
       });
     }
     return out.RestoreJobId;

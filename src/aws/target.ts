@@ -14,8 +14,13 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { type BotConfig, type EnvironmentConfig, environmentNamed } from '../config.ts';
-import { type BackupClientFactory, BackupRecoveryPoints, createBackupClient, type RecoveryPoints } from './backup.ts';
 import type { BackupInfo, RestoreOverrides } from '../restore/types.ts';
+import {
+  type BackupClientFactory,
+  BackupRecoveryPoints,
+  createBackupClient,
+  type RecoveryPoints,
+} from './backup.ts';
 import { createDynamoDbClient, createStsClient } from './clients.ts';
 import { type AwsErrorContext, AwsOperationError, mapAwsError } from './errors.ts';
 import { RoleSessions } from './sessions.ts';

@@ -1,6 +1,6 @@
 import type { BackupTypeFilter } from '../commands/types.ts';
-import type { RecoveryPoints } from './backup.ts';
 import type { BackupInfo, RestoreOverrides } from '../restore/types.ts';
+import type { RecoveryPoints } from './backup.ts';
 
 /** What DescribeTable tells about a table, in plain data. */
 export interface TableInfo {

@@ -16,19 +16,27 @@ import {
   section,
 } from './kit.ts';
 import { MAX_BUTTON_VALUE, MAX_MESSAGE_BLOCKS } from './limits.ts';
+import { type ListedRecoveryPoint, recoveryPointSection } from './recovery-points.ts';
 import type { SlackMessage } from './types.ts';
 
 /** action_id of the "Next N" button under a backups list; its value is the caller's `moreValue`. */
 export const BACKUPS_MORE_ACTION_ID = 'backups_more';
 /** A page size that stays readable on a phone. */
 export const DEFAULT_BACKUPS_PAGE_SIZE = 20;
-/** Header, summary line, "Showing x–y of z" and the button take four blocks; backups get the rest. */
-export const MAX_BACKUPS_PAGE_SIZE = MAX_MESSAGE_BLOCKS - 4;
+/** Header, summary line, a notice, "Showing x–y of z" and the button take five blocks; backups get the rest. */
+export const MAX_BACKUPS_PAGE_SIZE = MAX_MESSAGE_BLOCKS - 5;
 
 const RESTORED_SUFFIX = '-restored';
 
+/** One entry of a `/backups` list: a DynamoDB backup or an AWS Backup recovery point. */
+export type ListedBackup = BackupInfo | ListedRecoveryPoint;
+
+function isRecoveryPoint(entry: ListedBackup): entry is ListedRecoveryPoint {
+  return 'kind' in entry && entry.kind === 'recovery-point';
+}
+
 export interface BackupsListInput {
-  backups: BackupInfo[];
+  backups: ListedBackup[];
   environment: string;
   accountId: string;
   region: string;
@@ -41,6 +49,8 @@ export interface BackupsListInput {
   now: Date;
   /** Button value for the next page; without it (or if it is too long) there is no button. */
   moreValue?: string;
+  /** A line about what could not be listed (e.g. AWS Backup recovery points without permission). */
+  notice?: string;
 }
 
 export interface BackupDetailInput {
@@ -106,6 +116,7 @@ export function backupsListMessage(input: BackupsListInput): SlackMessage {
     return message(`${none} in ${clip(environment, 64)}.`, [
       head,
       section(`:mag: ${none} in ${where(environment, accountId, region)}.`),
+      ...(input.notice ? [context([`:warning: ${clip(input.notice, 1000)}`])] : []),
       context([
         'Try a longer window with `--since 30d`, every backup type with `--type ALL`, or check the table name (names are case-sensitive). `/backups help` lists every option.',
       ]),
@@ -120,6 +131,7 @@ export function backupsListMessage(input: BackupsListInput): SlackMessage {
         .join(' · '),
     ]),
   ];
+  if (input.notice) blocks.push(context([`:warning: ${clip(input.notice, 1000)}`]));
   const page = backups.slice(offset, offset + pageSize);
   if (page.length === 0) {
     blocks.push(
@@ -129,7 +141,8 @@ export function backupsListMessage(input: BackupsListInput): SlackMessage {
     );
     return message(`No more backups: all ${formatCount(total)} were shown.`, blocks);
   }
-  for (const b of page) blocks.push(backupSection(b, now));
+  for (const b of page)
+    blocks.push(isRecoveryPoint(b) ? recoveryPointSection(b, now) : backupSection(b, now));
 
   const last = offset + page.length;
   const remaining = total - last;

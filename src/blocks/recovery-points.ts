@@ -93,16 +93,20 @@ export function recoveryPointDetailMessage(input: RecoveryPointDetailInput): Sla
     fields(facts),
   ];
   const problems: string[] = [];
-  if (p.status !== 'COMPLETED') problems.push(`it is ${clip(p.status, 40)}; only COMPLETED recovery points can be restored`);
+  if (p.status !== 'COMPLETED')
+    problems.push(`it is ${clip(p.status, 40)}; only COMPLETED recovery points can be restored`);
   if (p.resourceType && p.resourceType !== 'DynamoDB') {
     problems.push(`it is a backup of a ${clip(p.resourceType, 40)} resource, not of a DynamoDB table`);
   }
-  if (p.storageClass === 'COLD') problems.push('it is in cold storage; the bot restores only warm recovery points');
+  if (p.storageClass === 'COLD')
+    problems.push('it is in cold storage; the bot restores only warm recovery points');
   if (!input.restoreRoleArn) {
     problems.push(`environment *${clip(environment, 64)}* has no \`awsBackupRoleArn\` in the bot's config`);
   }
   if (problems.length > 0) {
-    blocks.push(section(`:warning: This recovery point cannot be restored from chat: ${problems.join('; ')}.`));
+    blocks.push(
+      section(`:warning: This recovery point cannot be restored from chat: ${problems.join('; ')}.`),
+    );
   }
   const arns = [`*Recovery point ARN*\n${code(p.arn, MAX_ARN)}`];
   if (p.resourceArn) arns.push(`*Source table ARN*\n${code(p.resourceArn, MAX_ARN)}`);

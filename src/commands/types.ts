@@ -8,7 +8,8 @@ export const BACKUPS_USAGE =
 export const BACKUPS_DESCRIBE_USAGE = '/backups describe BACKUP';
 export const RESTORE_USAGE = '/restore BACKUP TARGET_TABLE [--env ENV] [--reason "TEXT"] [overrides]';
 export const RESTORE_CLI_USAGE = '/restore --backup-arn ARN --target-table-name NAME [...]';
-export const RESTORE_RECOVERY_POINT_USAGE = '/restore --recovery-point-arn ARN --target-table-name NAME [...]';
+export const RESTORE_RECOVERY_POINT_USAGE =
+  '/restore --recovery-point-arn ARN --target-table-name NAME [...]';
 
 /** `/backups [TABLE] [--env] [--type] [--since] [--limit]` */
 export interface BackupsListCommand {

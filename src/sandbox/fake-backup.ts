@@ -17,7 +17,14 @@
 import { createHash } from 'node:crypto';
 import { AwsWireError } from './fake-aws.ts';
 
-export type RecoveryPointStatus = 'COMPLETED' | 'PARTIAL' | 'DELETING' | 'EXPIRED' | 'AVAILABLE' | 'STOPPED' | 'CREATING';
+export type RecoveryPointStatus =
+  | 'COMPLETED'
+  | 'PARTIAL'
+  | 'DELETING'
+  | 'EXPIRED'
+  | 'AVAILABLE'
+  | 'STOPPED'
+  | 'CREATING';
 export type StorageClass = 'WARM' | 'COLD' | 'DELETED';
 export type RestoreJobStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'ABORTED' | 'FAILED';
 
@@ -216,7 +223,11 @@ export class FakeBackupService {
       operation: `${method} ${url.pathname}`,
       params: query,
       run: () => {
-        throw new AwsWireError('UnknownOperationException', `fake-aws does not implement Backup ${method} ${url.pathname}`, 404);
+        throw new AwsWireError(
+          'UnknownOperationException',
+          `fake-aws does not implement Backup ${method} ${url.pathname}`,
+          404,
+        );
       },
     };
   }
@@ -346,7 +357,8 @@ export class FakeBackupService {
     if (!arn) throw new AwsWireError('MissingParameterValueException', 'RecoveryPointArn is required');
     if (!role) throw new AwsWireError('MissingParameterValueException', 'IamRoleArn is required');
     const point = this.recoveryPoints.get(arn);
-    if (!point) throw new AwsWireError('ResourceNotFoundException', `Recovery point ${arn} does not exist`, 404);
+    if (!point)
+      throw new AwsWireError('ResourceNotFoundException', `Recovery point ${arn} does not exist`, 404);
     if (token !== undefined) {
       const same = [...this.restoreJobs.values()].find((j) => j.idempotencyToken === token);
       // AWS: "Retrying a successful request with the same idempotency token results in a success
@@ -354,18 +366,27 @@ export class FakeBackupService {
       if (same) return { RestoreJobId: same.id, RecoveryPointArn: same.recoveryPointArn };
     }
     if (point.status !== 'COMPLETED') {
-      throw new AwsWireError('InvalidRequestException', `Recovery point ${arn} is ${point.status}, not COMPLETED`);
+      throw new AwsWireError(
+        'InvalidRequestException',
+        `Recovery point ${arn} is ${point.status}, not COMPLETED`,
+      );
     }
     const target = metadata.targetTableName;
     if (!target || !/^[a-zA-Z0-9_.-]{3,255}$/.test(target)) {
-      throw new AwsWireError('InvalidParameterValueException', `Invalid targetTableName in Metadata: ${String(target)}`);
+      throw new AwsWireError(
+        'InvalidParameterValueException',
+        `Invalid targetTableName in Metadata: ${String(target)}`,
+      );
     }
     if (this.host.hasTable(target)) {
       throw new AwsWireError('InvalidRequestException', `Table already exists: ${target}`);
     }
     this.seq += 1;
     const job: FakeRestoreJob = {
-      id: `RJ-${String(this.seq).padStart(6, '0')}-${createHash('sha256').update(arn + this.seq).digest('hex').slice(0, 8)}`,
+      id: `RJ-${String(this.seq).padStart(6, '0')}-${createHash('sha256')
+        .update(arn + this.seq)
+        .digest('hex')
+        .slice(0, 8)}`,
       recoveryPointArn: arn,
       iamRoleArn: role,
       metadata: { ...metadata },

@@ -51,7 +51,10 @@ async function failure(promise: Promise<unknown>): Promise<AwsOperationError> {
 describe('RecoveryPoints.listForTable (ListRecoveryPointsByResource)', () => {
   it('lists every page of a table’s recovery points, newest first, with vault, status and size', async () => {
     const table = uniqueTableName('rp', 'list');
-    const oldest = fake.backup.addRecoveryPoint({ tableName: table, createdAt: new Date(T0.getTime() - 3 * DAY) });
+    const oldest = fake.backup.addRecoveryPoint({
+      tableName: table,
+      createdAt: new Date(T0.getTime() - 3 * DAY),
+    });
     const newest = fake.backup.addRecoveryPoint({
       tableName: table,
       createdAt: new Date(T0.getTime() - DAY),
@@ -76,8 +79,13 @@ describe('RecoveryPoints.listForTable (ListRecoveryPointsByResource)', () => {
       sizeBytes: 9000,
       createdAt: newest.createdAt.toISOString(),
     });
-    expect(points[1]).toMatchObject({ status: 'PARTIAL', statusMessage: 'Backup job expired before completion' });
-    const pages = fake.callsOf('ListRecoveryPointsByResource').filter((c) => c.params.ResourceArn === fake.tableArn(table));
+    expect(points[1]).toMatchObject({
+      status: 'PARTIAL',
+      statusMessage: 'Backup job expired before completion',
+    });
+    const pages = fake
+      .callsOf('ListRecoveryPointsByResource')
+      .filter((c) => c.params.ResourceArn === fake.tableArn(table));
     expect(pages.length).toBe(2);
     // Signed with the role session, not the bot's own keys.
     expect(pages[0]?.roleArn).toBe('arn:aws:iam::123456789012:role/dynamodb-restore-bot');
@@ -130,7 +138,9 @@ describe('RecoveryPoints.describe (DescribeRecoveryPoint)', () => {
     const arn = 'arn:aws:backup:us-east-1:123456789012:recovery-point:00000000-0000-0000-0000-000000000000';
     const err = await failure(target.recoveryPoints.describe(arn));
     expect(err.code).toBe('RecoveryPointNotFound');
-    expect(err.userMessage).toContain(`No backup vault of account 123456789012 (us-east-1) holds recovery point ${arn}`);
+    expect(err.userMessage).toContain(
+      `No backup vault of account 123456789012 (us-east-1) holds recovery point ${arn}`,
+    );
   });
 
   it('maps an AWS Backup outage to a retryable error', async () => {
@@ -187,7 +197,9 @@ describe('RecoveryPoints.startRestoreJob and describeRestoreJob', () => {
     const first = await target.recoveryPoints.startRestoreJob(input);
     const second = await target.recoveryPoints.startRestoreJob(input);
     expect(second).toBe(first);
-    expect([...fake.backup.restoreJobs.values()].filter((j) => j.recoveryPointArn === point.arn)).toHaveLength(1);
+    expect(
+      [...fake.backup.restoreJobs.values()].filter((j) => j.recoveryPointArn === point.arn),
+    ).toHaveLength(1);
   });
 
   it('follows a job PENDING → RUNNING → COMPLETED, the table appearing while it runs', async () => {
@@ -202,7 +214,10 @@ describe('RecoveryPoints.startRestoreJob and describeRestoreJob', () => {
     });
 
     expect((await target.recoveryPoints.describeRestoreJob(id)).status).toBe('PENDING');
-    expect(await target.describeTable(name)).toMatchObject({ status: 'CREATING', sourceBackupArn: point.arn });
+    expect(await target.describeTable(name)).toMatchObject({
+      status: 'CREATING',
+      sourceBackupArn: point.arn,
+    });
     expect((await target.recoveryPoints.describeRestoreJob(id)).status).toBe('RUNNING');
     const done = await target.recoveryPoints.describeRestoreJob(id);
     expect(done).toMatchObject({ status: 'COMPLETED', createdResourceArn: fake.tableArn(name) });

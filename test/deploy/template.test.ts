@@ -238,6 +238,20 @@ describe('serverless.yml functions', () => {
     }
   });
 
+  it('bundles the AWS Backup client into the worker and the watcher, never into the slack function', () => {
+    const bundleOf = (name: string) =>
+      zipEntries(name)
+        .find((e) => e.name === `${HANDLERS[name]!.split('.')[0]}.mjs`)!
+        .data.toString('utf8');
+    // Operation names of @aws-sdk/client-backup's command classes.
+    for (const name of ['worker', 'watcher']) {
+      expect(bundleOf(name)).toContain('ListRecoveryPointsByResource');
+      expect(bundleOf(name)).toContain('DescribeRestoreJob');
+    }
+    expect(bundleOf('slack')).not.toContain('ListRecoveryPointsByResource');
+    expect(bundleOf('slack')).not.toContain('BackupServiceException');
+  });
+
   it('keeps every function log group for a bounded number of days', () => {
     const groups = resourcesOfType('AWS::Logs::LogGroup').map(([, r]) => r.Properties);
 

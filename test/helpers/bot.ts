@@ -44,6 +44,7 @@ export function testConfig(accountId = '123456789012') {
     approvers: { users: [APPROVER, APPROVER2], userGroups: ['S0ONCALL'] },
     requesters: { users: [REQUESTER, APPROVER, APPROVER2], userGroups: ['S0ONCALL'] },
     channels: [CHANNEL],
+    awsBackupRoleArn: `arn:aws:iam::${accountId}:role/service-role/AWSBackupDefaultServiceRole`,
   });
   return {
     approvalTimeoutMinutes: 30,
