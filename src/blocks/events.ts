@@ -81,6 +81,22 @@ const EXPLANATIONS: Readonly<Record<string, FailureExplanation>> = {
     meaning: 'AWS had an internal error.',
     todo: 'Request the restore again. If it keeps failing, check the AWS Health Dashboard for DynamoDB in this region.',
   },
+  RestoreJobFailed: {
+    meaning: 'AWS Backup started the restore job, but the job failed (its message is above).',
+    todo: 'Check the restore job in the AWS Backup console (Jobs, Restore jobs): most often the restore role (awsBackupRoleArn) may not create the table or use the KMS key. Delete a partial table if one was left, fix the cause, then request again.',
+  },
+  RestoreJobAborted: {
+    meaning: 'The AWS Backup restore job was stopped before it finished.',
+    todo: 'Find out who or what stopped it in the AWS Backup console and CloudTrail, delete a partial table if one was left, then request again.',
+  },
+  RecoveryPointNotFound: {
+    meaning: 'The AWS Backup recovery point no longer exists: its lifecycle deleted it, or someone did.',
+    todo: 'Find another recovery point with `/backups TABLE --type AWS_BACKUP` and request again.',
+  },
+  InvalidRequestException: {
+    meaning: 'AWS Backup refused to start the restore (its reason is above).',
+    todo: 'Fix what AWS Backup names (the recovery point, the target table name or the restore role), then request again.',
+  },
   RestoreStuck: {
     meaning: 'The table stayed in CREATING far longer than expected.',
     todo: 'Check the table in the AWS console, and open a case with AWS Support if it does not finish.',
@@ -245,8 +261,10 @@ function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
     }
     case 'progress': {
       const elapsed = durationBetween(r.startedAt, event.at);
-      const status = r.tableStatus ?? 'unknown';
-      return `:hourglass_flowing_sand: Still restoring ${target}: ${elapsed === undefined ? 'time since start unknown' : `${formatDuration(elapsed)} since the start`}, table status *${clip(status, 40)}*.${detailNote(event, status)}`;
+      const onJob = r.restoreJobId !== undefined && r.jobStatus !== 'COMPLETED';
+      const status = (onJob ? r.jobStatus : r.tableStatus) ?? 'unknown';
+      const what = onJob ? 'AWS Backup restore job' : 'table status';
+      return `:hourglass_flowing_sand: Still restoring ${target}: ${elapsed === undefined ? 'time since start unknown' : `${formatDuration(elapsed)} since the start`}, ${what} *${clip(status, 40)}*.${detailNote(event, onJob ? undefined : status)}`;
     }
     case 'stuck': {
       const elapsed = durationBetween(r.startedAt, event.at);

@@ -1,10 +1,11 @@
-import type { BillingMode, RestoreOverrides } from '../restore/types.ts';
+import type { BillingMode, RestoreOverrides, SourceRef } from '../restore/types.ts';
 import {
   checkBackupRef,
   checkEnv,
   checkTableName,
   type Flags,
   lex,
+  RECOVERY_POINT_ARN,
   rejectExtra,
   rejectFlags,
   shown,
@@ -236,6 +237,16 @@ export function parseRestoreCommand(text: string): RestoreCommand {
     ...(reason !== undefined && { reason: parseReason(reason, usage) }),
     overrides: parseOverrides(flags, usage),
   };
+}
+
+/**
+ * What a parsed BACKUP names: an AWS Backup recovery point (by its ARN) or a DynamoDB backup (ARN
+ * or name). The worker's pre-flight resolves it with that kind's source module.
+ */
+export function sourceRefOf(backup: string): SourceRef {
+  return RECOVERY_POINT_ARN.test(backup)
+    ? { kind: 'recovery-point', recoveryPointArn: backup }
+    : { kind: 'backup', backup };
 }
 
 /** The restore modal's inputs as raw trimmed strings (undefined when left empty). */

@@ -4,7 +4,7 @@ import { escapeMrkdwn } from '../blocks/format.ts';
 import { restoreHelpMessage } from '../blocks/help.ts';
 import { restoreModal } from '../blocks/modal.ts';
 import { requestDetailStatusMessage, requestStatusMessage } from '../blocks/status.ts';
-import { parseRestoreCommand } from '../commands/restore.ts';
+import { parseRestoreCommand, sourceRefOf } from '../commands/restore.ts';
 import { CommandError, type RestoreCommand } from '../commands/types.ts';
 import {
   authoriseRequester,
@@ -118,7 +118,7 @@ export function restoreCommand(deps: ListenerDeps) {
           userId: command.user_id,
           channelId: command.channel_id,
           replyTo: { responseUrl: command.response_url },
-          source: { kind: 'backup', backup: parsed.backup },
+          source: sourceRefOf(parsed.backup),
           targetTable: parsed.targetTable,
           env: name,
           overrides: parsed.overrides,

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { RESTORE_MODAL_INPUTS, readRestoreModal, readRestoreModalChannel } from '../blocks/modal.ts';
-import { parseRestoreFields } from '../commands/restore.ts';
+import { parseRestoreFields, sourceRefOf } from '../commands/restore.ts';
 import { CommandError, type RestoreRequestCommand } from '../commands/types.ts';
 import { authoriseRequester, targetTableRefusal } from '../restore/policy.ts';
 import { handOff, type ListenerDeps } from './shared.ts';
@@ -57,7 +57,7 @@ export function restoreModalSubmit(deps: ListenerDeps) {
       userId: body.user.id,
       channelId,
       replyTo: { channelId, userId: body.user.id },
-      source: { kind: 'backup', backup: parsed.backup },
+      source: sourceRefOf(parsed.backup),
       targetTable: parsed.targetTable,
       env: resolved.name,
       overrides: parsed.overrides,

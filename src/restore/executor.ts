@@ -4,7 +4,7 @@ import type { TableInfo, TargetAccount } from '../aws/types.ts';
 import { approvedAt, type EventInput, finalApprover, transition } from './lifecycle.ts';
 import { approvalProblem } from './policy.ts';
 import type { RestoreDeps } from './service.ts';
-import { restoredFrom, startOperation, startRestore } from './sources/index.ts';
+import { restoredFrom, type StartedJob, startOperation, startRestore } from './sources/index.ts';
 import type { RequestFailure, RestoreRequest } from './types.ts';
 
 /** Retryable start errors (throttling, account limits, a busy backup) are retried for this long. */
@@ -115,9 +115,9 @@ export async function attemptStart(
   let action: string;
   try {
     const target = await deps.targets(req.environment, sessionUser(req), req.id);
-    let table = await target.describeTable(req.targetTable);
-    if (table && !isOwnRestore(table, current)) throw clash(req);
-    if (!table) {
+    let started: TableInfo | StartedJob | undefined = await target.describeTable(req.targetTable);
+    if (started && !isOwnRestore(started, current)) throw clash(req);
+    if (!started) {
       const marked = transition(
         current,
         { restore: { ...current.restore, startCall: { attempt: attempts, at: deps.now().toISOString() } } },
@@ -128,27 +128,29 @@ export async function attemptStart(
       if (!(await deps.store.update(current, marked))) return deps.store.get(req.id);
       current = marked;
       try {
-        table = await startRestore(target, {
+        started = await startRestore(target, {
+          requestId: req.id,
           source: req.source,
           targetTable: req.targetTable,
           overrides: req.overrides,
         });
       } catch (err) {
-        table = await adoptAfterError(target, current, err);
+        started = await adoptAfterError(target, current, err);
       }
     }
     const now = deps.now().toISOString();
+    const progress =
+      'restoreJobId' in started
+        ? { restoreJobId: started.restoreJobId, jobStatus: started.status }
+        : { tableStatus: started.status, ...(started.arn ? { tableArn: started.arn } : {}) };
     changes = {
-      restore: {
-        ...current.restore,
-        attempts,
-        startedAt: now,
-        lastProgressAt: now,
-        tableStatus: table.status,
-        ...(table.arn ? { tableArn: table.arn } : {}),
-      },
+      restore: { ...current.restore, attempts, startedAt: now, lastProgressAt: now, ...progress },
     };
-    event = { actor: 'bot', action: 'restore_started', detail: table.status };
+    event = {
+      actor: 'bot',
+      action: 'restore_started',
+      detail: 'restoreJobId' in started ? `AWS Backup restore job ${started.restoreJobId}` : started.status,
+    };
     action = 'restore-started';
   } catch (err) {
     const failure = toFailure(err);

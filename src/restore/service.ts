@@ -210,6 +210,7 @@ export async function createRequest(deps: RestoreDeps, input: NewRequestInput): 
     region: env.region,
     overrides: input.overrides,
     now: deps.now(),
+    env,
   });
   if ('refused' in found) return { kind: 'refused', text: found.refused };
   if ('ambiguous' in found) return { kind: 'ambiguous', name: found.name, candidates: found.ambiguous };

@@ -103,11 +103,23 @@ export interface BackupSource {
  * Where a request restores from, resolved and checked at request time (DESIGN, "Where the code
  * grows next"). Each kind has one module in `src/restore/sources/`.
  */
-export type RestoreSource = BackupSource;
+/**
+ * An AWS Backup recovery point of the environment's own account: StartRestoreJob, run by AWS
+ * Backup with `restoreRoleArn` (the environment's awsBackupRoleArn when the request was made).
+ */
+export interface RecoveryPointSource {
+  kind: 'recovery-point';
+  recoveryPoint: RecoveryPointInfo;
+  restoreRoleArn: string;
+}
+
+export type RestoreSource = BackupSource | RecoveryPointSource;
 export type SourceKind = RestoreSource['kind'];
 
 /** What the requester asked to restore from, before the pre-flight resolves it. */
-export type SourceRef = { kind: 'backup' /** a backup ARN or name */; backup: string };
+export type SourceRef =
+  | { kind: 'backup' /** a backup ARN or name */; backup: string }
+  | { kind: 'recovery-point'; recoveryPointArn: string };
 
 export interface Approval {
   userId: string;
@@ -167,6 +179,10 @@ export interface RestoreProgress {
   startCall?: { attempt: number; at: string };
   /** ISO-8601: do not retry the start before this. */
   nextAttemptAt?: string;
+  /** The AWS Backup restore job that creates the table (recovery point sources). */
+  restoreJobId?: string;
+  /** Its last status seen: PENDING | RUNNING | COMPLETED | ABORTED | FAILED. */
+  jobStatus?: string;
   /** Set once the 24-hour warning is given: the watcher stops polling. */
   stopPolling?: boolean;
   /** ISO-8601: since when DescribeTable of the new table keeps failing (cleared on success). */

@@ -1,4 +1,5 @@
 import { auditTransition } from '../audit.ts';
+import type { RestoreJobInfo } from '../aws/backup.ts';
 import type { TargetAccount } from '../aws/types.ts';
 import { mapLimited } from '../concurrency.ts';
 import { environmentNamed } from '../config.ts';
@@ -6,7 +7,8 @@ import { attemptStart, executeRequest, REDRIVE_AFTER_MS, sessionUser, toFailure 
 import { decideExpire, type EventInput, isExpired, transition } from './lifecycle.ts';
 import { decideReminder, reminderMentions } from './reminders.ts';
 import { applyDecision, type RestoreDeps } from './service.ts';
-import type { RestoreRequest } from './types.ts';
+import { describeRestoreJob } from './sources/index.ts';
+import type { RestoreProgress, RestoreRequest } from './types.ts';
 
 /** A progress reply at most this often while the table is CREATING. */
 export const PROGRESS_INTERVAL_MS = 10 * 60_000;
@@ -72,9 +74,14 @@ export async function pollRestore(deps: RestoreDeps, req: RestoreRequest): Promi
     return false;
   }
   let table: Awaited<ReturnType<TargetAccount['describeTable']>>;
+  let job: RestoreJobInfo | undefined;
   try {
     const target = await deps.targets(req.environment, sessionUser(req), req.id);
-    table = await target.describeTable(req.targetTable);
+    // A source that restores through a job (AWS Backup) is followed by its job until it completes.
+    if (restore.restoreJobId && restore.jobStatus !== 'COMPLETED') {
+      job = await describeRestoreJob(target, req.source, restore.restoreJobId);
+    }
+    if (!job || job.status === 'COMPLETED') table = await target.describeTable(req.targetTable);
   } catch (err) {
     await recordWatchError(deps, req, err);
     throw err;
@@ -84,6 +91,8 @@ export async function pollRestore(deps: RestoreDeps, req: RestoreRequest): Promi
     delete restore.watchErrorSince;
     delete restore.watchErrorReported;
   }
+  if (job && job.status !== 'COMPLETED') return followJob(deps, req, restore, job);
+  if (job) restore.jobStatus = 'COMPLETED';
   if (!table || DEAD_TABLE_STATUSES[table.status]) {
     const message = table
       ? `Table ${req.targetTable} ${DEAD_TABLE_STATUSES[table.status]} (status ${table.status}), so the restore cannot finish. Check the table in the console and CloudTrail, then ask for the restore again if needed.`
@@ -132,6 +141,55 @@ export async function pollRestore(deps: RestoreDeps, req: RestoreRequest): Promi
       req,
       { restore: { ...restore, tableStatus: table.status, lastProgressAt: now.toISOString() } },
       { actor: 'bot', action: 'progress', detail: table.status },
+      'progress',
+    );
+  } else if (req.restore?.watchErrorSince) {
+    await record(deps, req, { restore }, undefined, 'watch-recovered');
+  }
+  return false;
+}
+
+/** Restore job statuses after which no table will come. */
+const DEAD_JOB_STATUSES = new Set(['FAILED', 'ABORTED']);
+
+/**
+ * One look at a restore job that has not completed: FAILED or ABORTED ends the request with AWS
+ * Backup's status message; PENDING and RUNNING give a progress reply when the status changes and
+ * at most every 10 minutes otherwise. Returns true when the request ended.
+ */
+async function followJob(
+  deps: RestoreDeps,
+  req: RestoreRequest,
+  restore: RestoreProgress,
+  job: RestoreJobInfo,
+): Promise<boolean> {
+  const now = deps.now();
+  if (DEAD_JOB_STATUSES.has(job.status)) {
+    const why = job.statusMessage ? `: ${job.statusMessage}` : ' without a reason';
+    const message = `AWS Backup restore job ${job.id} ended ${job.status}${why}. Nothing more will be restored; check the job in the AWS Backup console (Jobs, Restore jobs), and delete ${req.targetTable} if a partial table was left behind.`;
+    await record(
+      deps,
+      req,
+      {
+        status: 'FAILED',
+        failure: { code: job.status === 'FAILED' ? 'RestoreJobFailed' : 'RestoreJobAborted', message },
+        restore: { ...restore, jobStatus: job.status },
+      },
+      { actor: 'bot', action: 'failed', detail: message },
+      'fail',
+    );
+    return true;
+  }
+  const changed = job.status !== restore.jobStatus;
+  const due =
+    now.getTime() - Date.parse(restore.lastProgressAt ?? restore.startedAt ?? req.updatedAt) >=
+    PROGRESS_INTERVAL_MS;
+  if (changed || due) {
+    await record(
+      deps,
+      req,
+      { restore: { ...restore, jobStatus: job.status, lastProgressAt: now.toISOString() } },
+      { actor: 'bot', action: 'progress', ...(job.percentDone ? { detail: `${job.percentDone} done` } : {}) },
       'progress',
     );
   } else if (req.restore?.watchErrorSince) {

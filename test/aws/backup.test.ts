@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackupClient } from '../../src/aws/backup.ts';
-import { createDynamoDbClient, createStsClient } from '../../src/aws/clients.ts';
 import { AwsOperationError } from '../../src/aws/errors.ts';
-import { RoleSessions } from '../../src/aws/sessions.ts';
-import { createTargetAccountFactory } from '../../src/aws/target.ts';
 import type { TargetAccount } from '../../src/aws/types.ts';
 import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
 import { uniqueTableName } from '../helpers/clock.ts';
-import { noBackoffRetries, restoreTestConfig, useFakeAws } from '../helpers/restore.ts';
+import { targetOnFake, useFakeAws } from '../helpers/restore.ts';
 
 const T0 = new Date('2026-11-20T03:00:00Z');
 const DAY = 24 * 3600_000;
@@ -19,20 +15,7 @@ let target: TargetAccount;
 beforeAll(async () => {
   fake = await startFakeAws({ now: () => T0 });
   useFakeAws(fake);
-  const config = restoreTestConfig();
-  const sessions = new RoleSessions({
-    sts: createStsClient('us-east-1', { retryStrategy: noBackoffRetries }),
-    config,
-    now: () => T0,
-  });
-  const targets = createTargetAccountFactory({
-    config,
-    sessions,
-    now: () => T0,
-    clientFactory: (init) => createDynamoDbClient(init, { retryStrategy: noBackoffRetries }),
-    backupClientFactory: (init) => createBackupClient(init, { retryStrategy: noBackoffRetries }),
-  });
-  target = await targets('prod', 'U0APPROVER', 'R-BACKUP');
+  target = await targetOnFake(() => T0, 'U0APPROVER', 'R-BACKUP');
 });
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createBackupClient } from '../../src/aws/backup.ts';
 import {
   createDynamoDbClient,
   createStsClient,
@@ -7,6 +8,7 @@ import {
 } from '../../src/aws/clients.ts';
 import { RoleSessions } from '../../src/aws/sessions.ts';
 import { createTargetAccountFactory } from '../../src/aws/target.ts';
+import { sourceRefOf } from '../../src/commands/restore.ts';
 import { composeDeps } from '../../src/compose.ts';
 import { type BotConfig, parseConfig } from '../../src/config.ts';
 import { LocalDispatcher } from '../../src/dispatch.ts';
@@ -67,6 +69,27 @@ export function useFakeAws(fake: FakeAws): void {
   fake.externalIds.set(ROLE_ARN, 'test-external-id');
 }
 
+/**
+ * The prod environment's target account as the worker reaches it (STS role session, DynamoDB and
+ * AWS Backup clients without retry backoff) against the fake AWS, which `useFakeAws` must point at.
+ */
+export async function targetOnFake(now: () => Date, user = 'U0APPROVER', tag = 'R-TEST') {
+  const config = restoreTestConfig();
+  const sessions = new RoleSessions({
+    sts: createStsClient('us-east-1', { retryStrategy: noBackoffRetries }),
+    config,
+    now,
+  });
+  const targets = createTargetAccountFactory({
+    config,
+    sessions,
+    now,
+    clientFactory: (init) => createDynamoDbClient(init, { retryStrategy: noBackoffRetries }),
+    backupClientFactory: (init) => createBackupClient(init, { retryStrategy: noBackoffRetries }),
+  });
+  return targets('prod', user, tag);
+}
+
 export function restoreTestConfig(): BotConfig {
   return parseConfig(testConfig());
 }
@@ -108,6 +131,7 @@ export async function startRestoreHarness(options: HarnessOptions) {
     sessions,
     now: clock.now,
     clientFactory: (init) => createDynamoDbClient(init, { retryStrategy: noBackoffRetries }),
+    backupClientFactory: (init) => createBackupClient(init, { retryStrategy: noBackoffRetries }),
   });
   const dispatcher = new LocalDispatcher(log);
   const deps = composeDeps({
@@ -184,7 +208,7 @@ export async function requestRestore(h: RestoreHarness, input: NewRequest): Prom
     requestId: newRequestId(),
     userId: REQUESTER,
     channelId: CHANNEL,
-    source: { kind: 'backup', backup: input.backup },
+    source: sourceRefOf(input.backup),
     targetTable: input.targetTable,
     overrides: input.overrides ?? {},
     reason: 'INC-42: rows lost',

@@ -120,3 +120,101 @@ describe('/backups describe RECOVERY_POINT_ARN through npm start', () => {
     expect(text).toContain(`No backup vault of account 123456789012 (us-east-1) holds recovery point ${arn}`);
   });
 });
+
+describe('/restore RECOVERY_POINT_ARN through npm start', () => {
+  function requestIdOf(ack: { text?: string }): string {
+    const id = /R-[0-9A-Z]{6}/.exec(ack.text ?? '')?.[0];
+    if (!id) throw new Error(`no request id in ${ack.text}`);
+    return id;
+  }
+  const approvalMessage = (id: string) =>
+    bot.slack.messages('C0INCIDENTS').find((m) => !m.thread_ts && messageText(m).includes(id));
+  const threadOf = (id: string) => {
+    const root = approvalMessage(id);
+    return root
+      ? bot.slack
+          .thread('C0INCIDENTS', root.ts)
+          .filter((m) => m.ts !== root.ts)
+          .map((m) => messageText(m))
+      : [];
+  };
+
+  it.each([
+    ['cold storage', () => cold.arn, 'is in cold storage'],
+    ['not COMPLETED', () => partial.arn, 'is PARTIAL, not COMPLETED (AWS Backup says: Backup job expired'],
+  ])('refuses a recovery point in %s and stores nothing', async (_what, arn, words) => {
+    const res = await bot.command('/restore', `${arn()} Payments-refused`);
+    expect(messageText(res.responses()[0])).toContain(words);
+    expect(bot.fake.backup.restoreJobs.size).toBe(0);
+  });
+
+  it('refuses --recovery-point-arn with overrides AWS Backup cannot apply', async () => {
+    const res = await bot.command(
+      '/restore',
+      `--recovery-point-arn ${warm.arn} --target-table-name Payments-x --drop-indexes all`,
+    );
+    expect(messageText(res.responses()[0])).toContain('--drop-indexes cannot be applied');
+  });
+
+  it('requests, approves, starts one restore job and follows it to ACTIVE in the thread', async () => {
+    const req = await bot.command(
+      '/restore',
+      `--recovery-point-arn ${warm.arn} --target-table-name Payments-restored --reason "INC-9 bad migration"`,
+    );
+    const id = requestIdOf(req.ack);
+    const posted = approvalMessage(id);
+    const text = messageText(posted);
+    for (const part of [
+      'prod-daily',
+      warm.arn.split(':recovery-point:')[1]!,
+      warm.createdAt.toISOString().slice(0, 16).replace('T', ' '),
+      'arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole',
+      'Payments-restored',
+      'INC-9 bad migration',
+    ]) {
+      expect(text).toContain(part);
+    }
+
+    await bot.click('request_approve', id, 'U0APPROVER', posted!.ts);
+    const jobs = [...bot.fake.backup.restoreJobs.values()];
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({
+      recoveryPointArn: warm.arn,
+      iamRoleArn: 'arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole',
+      idempotencyToken: `dynamodb-restore-bot-${id}`,
+      metadata: { targetTableName: 'Payments-restored' },
+    });
+    expect(bot.fake.restoreCalls.filter((c) => c.TargetTableName === 'Payments-restored')).toEqual([]);
+
+    // PENDING → RUNNING (the table appears, CREATING) → COMPLETED → the table turns ACTIVE.
+    for (let i = 0; i < 6; i += 1) await bot.watch();
+
+    const thread = threadOf(id);
+    expect(thread.some((t) => t.includes(`AWS Backup restore job ${jobs[0]!.id}`))).toBe(true);
+    expect(thread.some((t) => /AWS Backup restore job \*RUNNING\*/.test(t))).toBe(true);
+    const final = thread.at(-1) ?? '';
+    expect(final).toMatch(/Payments-restored` is \*ACTIVE\*/);
+    expect(final).toContain('prod-daily');
+    expect(bot.fake.tables.get('Payments-restored')?.status).toBe('ACTIVE');
+    expect(bot.fake.backup.restoreJobs.size).toBe(1);
+    const actions = bot.audit.filter((a) => a.requestId === id).map((a) => a.action);
+    expect(actions[0]).toBe('request');
+    expect(actions.at(-1)).toBe('complete');
+  });
+
+  it('ends the request FAILED with AWS Backup’s status message when the job fails', async () => {
+    const req = await bot.command('/restore', `${warm.arn} Payments-kms`);
+    const id = requestIdOf(req.ack);
+    bot.fake.backup.endNextJob(
+      'FAILED',
+      'Access denied to KMS key arn:aws:kms:us-east-1:123456789012:key/k9',
+    );
+    await bot.click('request_approve', id, 'U0APPROVER');
+    for (let i = 0; i < 3; i += 1) await bot.watch();
+    const final = threadOf(id).at(-1) ?? '';
+    expect(final).toContain('*failed*');
+    expect(final).toContain('RestoreJobFailed');
+    expect(final).toContain('Access denied to KMS key arn:aws:kms:us-east-1:123456789012:key/k9');
+    expect(final).toContain('restore role (awsBackupRoleArn)');
+  });
+});

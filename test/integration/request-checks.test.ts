@@ -55,9 +55,11 @@ describe('/restore pre-flight', () => {
     );
   });
 
-  it('answers an AWS Backup recovery point ARN with "not supported yet"', async () => {
+  it('refuses an AWS Backup recovery point ARN that no vault of the account holds', async () => {
     const arn = 'arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45';
-    expect(await refusal(`${arn} Orders-restored`)).toMatch(/not supported yet/i);
+    expect(await refusal(`${arn} Orders-restored`)).toContain(
+      `No backup vault of account 123456789012 (us-east-1) holds recovery point ${arn}`,
+    );
   });
 
   it('refuses a second open request for the same target table', async () => {

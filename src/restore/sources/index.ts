@@ -1,6 +1,8 @@
+import type { RestoreJobInfo } from '../../aws/backup.ts';
 import type { TableInfo, TargetAccount } from '../../aws/types.ts';
 import type { RestoreSource, SourceKind, SourceRef } from '../types.ts';
 import { backupSource } from './backup.ts';
+import { recoveryPointSource } from './recovery-point.ts';
 import type {
   PolicyStatement,
   Resolution,
@@ -8,6 +10,7 @@ import type {
   SessionScope,
   SourceContext,
   SourceView,
+  StartedJob,
   StartInput,
 } from './types.ts';
 
@@ -19,6 +22,7 @@ type ModuleOf<K extends SourceKind> = RestoreSourceModule<
 /** One module per source kind. */
 const MODULES: { readonly [K in SourceKind]: ModuleOf<K> } = {
   backup: backupSource,
+  'recovery-point': recoveryPointSource,
 };
 
 /** The module of a source kind (the cast is safe: MODULES is keyed by the kind it implements). */
@@ -35,9 +39,23 @@ export function resolveSource(
   return sourceModule(ref.kind).resolve(target, ref, ctx);
 }
 
-/** The restore call for a request's source. */
-export function startRestore(target: TargetAccount, input: StartInput<RestoreSource>): Promise<TableInfo> {
+/** The restore call for a request's source: the new table, or the job that creates it. */
+export function startRestore(
+  target: TargetAccount,
+  input: StartInput<RestoreSource>,
+): Promise<TableInfo | StartedJob> {
   return sourceModule(input.source.kind).start(target, input);
+}
+
+/** The state of the restore job a source's start call returned. */
+export function describeRestoreJob(
+  target: TargetAccount,
+  source: RestoreSource,
+  restoreJobId: string,
+): Promise<RestoreJobInfo> {
+  const module = sourceModule(source.kind);
+  if (!module.describeJob) throw new Error(`A ${source.kind} source starts no restore job`);
+  return module.describeJob(target, restoreJobId);
 }
 
 /** Whether `table` says it was restored from `source`. */
@@ -70,4 +88,12 @@ export function sourceAuditFields(source: RestoreSource): Record<string, string>
   return sourceModule(source.kind).auditFields(source);
 }
 
-export type { PolicyStatement, Resolution, RestoreSourceModule, SessionScope, SourceContext, SourceView };
+export type {
+  PolicyStatement,
+  Resolution,
+  RestoreSourceModule,
+  SessionScope,
+  SourceContext,
+  SourceView,
+  StartedJob,
+};

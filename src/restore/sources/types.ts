@@ -1,4 +1,6 @@
+import type { RestoreJobInfo } from '../../aws/backup.ts';
 import type { TableInfo, TargetAccount } from '../../aws/types.ts';
+import type { EnvironmentConfig } from '../../config.ts';
 import type { BackupInfo, RestoreOverrides, RestoreSource, SourceRef } from '../types.ts';
 
 /** Where and for whom a source is resolved at request time. */
@@ -9,6 +11,8 @@ export interface SourceContext {
   region: string;
   overrides: RestoreOverrides;
   now: Date;
+  /** The environment's configuration (e.g. the role AWS Backup restores with). */
+  env: EnvironmentConfig;
 }
 
 /** The pre-flight's answer: the resolved source, a plain refusal, or a name that matches several. */
@@ -19,6 +23,8 @@ export type Resolution<S extends RestoreSource> =
 
 /** What the start call needs. */
 export interface StartInput<S extends RestoreSource> {
+  /** The request: the same for every attempt, so a start call can be made idempotent with it. */
+  requestId: string;
   source: S;
   targetTable: string;
   overrides: RestoreOverrides;
@@ -48,12 +54,23 @@ export interface SourceView {
   expected?: { what: string; itemCount?: number; sizeBytes?: number };
 }
 
+/**
+ * A restore that AWS runs as a job (AWS Backup's StartRestoreJob): the table appears while the
+ * job runs, so the watcher follows the job first and the table after it.
+ */
+export interface StartedJob {
+  restoreJobId: string;
+  status: string;
+}
+
 /** One IAM policy statement (JSON shape), for the restore session's policy. */
 export interface PolicyStatement {
   Sid?: string;
   Effect: 'Allow';
   Action: string[];
   Resource: string[];
+  /** e.g. `{ StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } }` */
+  Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 /** Where the session runs: the environment's account, region and partition. */
@@ -74,8 +91,10 @@ export interface RestoreSourceModule<S extends RestoreSource, R extends SourceRe
   readonly startOperation: string;
   /** Pre-flight in the target account: finds the source and checks that it can be restored now. */
   resolve(target: TargetAccount, ref: R, ctx: SourceContext): Promise<Resolution<S>>;
-  /** The start call; returns the new table as AWS described it. */
-  start(target: TargetAccount, input: StartInput<S>): Promise<TableInfo>;
+  /** The start call; returns the new table as AWS described it, or the job that will create it. */
+  start(target: TargetAccount, input: StartInput<S>): Promise<TableInfo | StartedJob>;
+  /** For sources whose start call returns a job: reads the job's state (the watcher, before the table). */
+  describeJob?(target: TargetAccount, restoreJobId: string): Promise<RestoreJobInfo>;
   /**
    * True when an existing table's RestoreSummary says it was restored from this source (after a
    * crash or a retried call, the executor adopts such a table instead of reporting a clash).

@@ -1,8 +1,12 @@
-import { AwsOperationError } from '../aws/errors.ts';
-import type { TargetAccount } from '../aws/types.ts';
-import { formatUtc } from '../blocks/format.ts';
-import type { EnvironmentConfig } from '../config.ts';
-import type { RecoveryPointInfo, RestoreOverrides } from './types.ts';
+import { AwsOperationError } from '../../aws/errors.ts';
+import type { TargetAccount } from '../../aws/types.ts';
+import { formatBytes, formatUtc, formatWhen } from '../../blocks/format.ts';
+import { code, MAX_ARN } from '../../blocks/kit.ts';
+import { truncate } from '../../blocks/limits.ts';
+import { recoveryPointId } from '../../blocks/recovery-points.ts';
+import type { EnvironmentConfig } from '../../config.ts';
+import type { RecoveryPointInfo, RecoveryPointSource, RestoreOverrides } from '../types.ts';
+import type { Resolution, RestoreSourceModule } from './types.ts';
 
 const RECOVERY_POINT = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):(\d{12}):recovery-point:.+$/;
 
@@ -99,3 +103,105 @@ export function restoreMetadataOverrides(overrides: RestoreOverrides): Record<st
     ...(sse.kmsMasterKeyId ? { kmsMasterKeyArn: sse.kmsMasterKeyId } : {}),
   };
 }
+
+/**
+ * The idempotency token of a request's StartRestoreJob: the same on every attempt, so a start
+ * retried after a crash or a lost answer gets the job already started instead of a second one.
+ */
+export function restoreJobToken(requestId: string): string {
+  return `dynamodb-restore-bot-${requestId}`;
+}
+
+/** An AWS Backup recovery point of the environment's account: StartRestoreJob, then the table. */
+export const recoveryPointSource: RestoreSourceModule<
+  RecoveryPointSource,
+  { kind: 'recovery-point'; recoveryPointArn: string }
+> = {
+  kind: 'recovery-point',
+  startOperation: 'StartRestoreJob',
+
+  async resolve(target, ref, ctx): Promise<Resolution<RecoveryPointSource>> {
+    const found = await resolveRecoveryPoint(target, ctx.envName, ref.recoveryPointArn);
+    if ('refused' in found) return found;
+    const refusal = recoveryPointRefusal(found.recoveryPoint, ctx.envName, ctx.env, ctx.overrides);
+    if (refusal) return { refused: refusal };
+    return {
+      source: {
+        kind: 'recovery-point',
+        recoveryPoint: found.recoveryPoint,
+        // recoveryPointRefusal checked that it is there.
+        restoreRoleArn: ctx.env.awsBackupRoleArn ?? '',
+      },
+    };
+  },
+
+  async start(target, { requestId, source, targetTable, overrides }) {
+    const restoreJobId = await target.recoveryPoints.startRestoreJob({
+      recoveryPoint: source.recoveryPoint,
+      iamRoleArn: source.restoreRoleArn,
+      targetTable,
+      metadata: restoreMetadataOverrides(overrides),
+      idempotencyToken: restoreJobToken(requestId),
+    });
+    return { restoreJobId, status: 'PENDING' };
+  },
+
+  describeJob(target, restoreJobId) {
+    return target.recoveryPoints.describeRestoreJob(restoreJobId);
+  },
+
+  restoredFrom(table, source) {
+    return table.sourceBackupArn === source.recoveryPoint.arn;
+  },
+
+  label: ({ recoveryPoint: p }) => `recovery point ${recoveryPointId(p.arn)}`,
+
+  view({ recoveryPoint: p, restoreRoleArn }, now) {
+    const id = recoveryPointId(p.arn);
+    return {
+      tableName: p.tableName,
+      phrase: `from AWS Backup recovery point ${code(id, 100)} (vault ${code(p.vaultName, 50)}, created ${formatUtc(p.createdAt)})`,
+      details:
+        `*Recovery point* ${code(id, 100)} · vault ${code(p.vaultName, 50)} · created ${formatWhen(p.createdAt, now)} · ${formatBytes(p.sizeBytes)}\n` +
+        `*Restore role* ${code(restoreRoleArn, MAX_ARN)}\n${code(p.arn, MAX_ARN)}`,
+      confirm: (max) =>
+        `AWS Backup recovery point ${truncate(id, max)} (vault ${truncate(p.vaultName, max)}) of table ${truncate(p.tableName, max)}`,
+      restoredFrom: `recovery point ${code(id, 100)} (vault ${code(p.vaultName, 50)}) of ${code(p.tableName)}`,
+      startedText: `AWS Backup is restoring the recovery point (${formatBytes(p.sizeBytes)}) as ${code(restoreRoleArn, MAX_ARN)}`,
+      ...(p.sizeBytes !== undefined ? { expected: { what: 'recovery point', sizeBytes: p.sizeBytes } } : {}),
+    };
+  },
+
+  sessionStatements({ recoveryPoint: p, restoreRoleArn }) {
+    return [
+      {
+        Sid: 'RestoreThisRecoveryPoint',
+        Effect: 'Allow',
+        Action: [
+          'backup:StartRestoreJob',
+          'backup:GetRecoveryPointRestoreMetadata',
+          'backup:DescribeRecoveryPoint',
+        ],
+        Resource: [p.arn],
+      },
+      {
+        // DescribeRestoreJob has no resource type in IAM: it cannot be narrowed to one job.
+        Sid: 'FollowRestoreJob',
+        Effect: 'Allow',
+        Action: ['backup:DescribeRestoreJob'],
+        Resource: ['*'],
+      },
+      {
+        Sid: 'PassTheRestoreRole',
+        Effect: 'Allow',
+        Action: ['iam:PassRole'],
+        Resource: [restoreRoleArn],
+        Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
+      },
+    ];
+  },
+
+  auditFields({ recoveryPoint: p, restoreRoleArn }) {
+    return { recoveryPointArn: p.arn, backupVault: p.vaultName, restoreRoleArn };
+  },
+};
