@@ -10,7 +10,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { slack, watcher, worker } from '../../src/handler.ts';
 import { startFakeAws } from '../../src/sandbox/fake-aws.ts';
-import { apiGatewayEvent, signSlackBody, slashCommandBody } from '../../src/sandbox/slack-requests.ts';
+import {
+  apiGatewayEvent,
+  appHomeOpenedBody,
+  homeBlockActionBody,
+  signSlackBody,
+  slashCommandBody,
+} from '../../src/sandbox/slack-requests.ts';
 import { startEmbeddedDynamo } from '../../src/store/embedded.ts';
 import { APPROVER, CHANNEL, messageText, REQUESTER, SIGNING_SECRET } from '../helpers/bot.ts';
 import {
@@ -419,5 +425,30 @@ describe('fake AWS DynamoDB pass-through', () => {
       client.destroy();
       await fake.close();
     }
+  });
+});
+
+describe('the Home tab through the slack function', () => {
+  it('publishes the Home tab on app_home_opened, and an approval from it reaches the worker', async () => {
+    const req = await bot.command('/restore', 'MusicCollectionBackup Music-home-lambda');
+    const id = requestIdOf(req.ack.text);
+    await bot.drain();
+
+    const opened = await bot.send(appHomeOpenedBody(APPROVER));
+    expect(opened.statusCode).toBe(200);
+    const view = JSON.stringify(bot.slack.homeViews.get(APPROVER)?.blocks);
+    expect(view).toContain(id);
+    expect(view).toContain(`request_approve.${id}`);
+    // Only the Home tab counts; opening the Messages tab publishes nothing.
+    await bot.send(appHomeOpenedBody(REQUESTER, 'messages'));
+    expect(bot.slack.homeViews.has(REQUESTER)).toBe(false);
+
+    const click = await bot.send(
+      homeBlockActionBody({ actionId: `request_approve.${id}`, value: id, userId: APPROVER }),
+    );
+    expect(click.statusCode).toBe(200);
+    const jobs = bot.takeJobs().map((j) => j.type);
+    expect(jobs).toEqual(['request.notify', 'request.execute']);
+    expect((await bot.store.get(id))?.status).toBe('APPROVED');
   });
 });
