@@ -7,7 +7,7 @@ import type { Logger } from './log.ts';
 import { createWebClient } from './slack/client.ts';
 import { SlackDirectory } from './slack/directory.ts';
 import { SlackMessenger } from './slack/messenger.ts';
-import { noticeKinds } from './slack/notices/index.ts';
+import type { NoticeDeps, NoticeKind } from './slack/notices/types.ts';
 import { RequestStore } from './store/requests.ts';
 import type { WorkerDeps } from './worker.ts';
 
@@ -21,6 +21,11 @@ export interface ComposeOptions {
   log: Logger;
   now?: () => Date;
   audit?: AuditSink;
+  /**
+   * The notices that follow each request's thread (`noticeKinds` from src/slack/notices/): given by
+   * the worker's entry and `npm start`, left out of the slack function, which never notifies.
+   */
+  notices?: (deps: NoticeDeps) => NoticeKind[];
   /** The target accounts: createStsTargets() in production, a fake in tests. */
   targets: TargetAccountFactory;
   progressIntervalMs?: number;
@@ -46,6 +51,6 @@ export function composeDeps(o: ComposeOptions): WorkerDeps {
     messenger: new SlackMessenger(slack),
     ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}),
   };
-  deps.notices = noticeKinds(deps);
+  if (o.notices) deps.notices = o.notices(deps);
   return deps;
 }

@@ -22,6 +22,7 @@ import {
 import { LocalDispatcher } from './dispatch.ts';
 import { createLogger, type Logger } from './log.ts';
 import { newRequestId } from './restore/ids.ts';
+import { noticeKinds } from './slack/notices/index.ts';
 import { isFutureTimestamp } from './slack/request-guard.ts';
 import { DataDirBusyError, lockDataDir } from './store/data-dir-lock.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from './store/embedded.ts';
@@ -91,6 +92,7 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
     log,
     ...(options.now ? { now: options.now } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
+    notices: noticeKinds,
     targets: options.targets ?? createStsTargets(config, options.now),
     ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
   });

@@ -2,8 +2,7 @@ import type { types } from '@slack/bolt';
 import { viewSource } from '../restore/sources/index.ts';
 import type { RestoreRequest } from '../restore/types.ts';
 import { formatRelative, formatUtc, formatWhen, who } from './format.ts';
-import { actions, clip, code, context, divider, header, plural, section } from './kit.ts';
-import { link } from './notices.ts';
+import { actions, clip, code, context, divider, header, link, plural, section } from './kit.ts';
 import { decisionButtons, displayStatus, STATUS_EMOJI } from './request.ts';
 
 /** Slack's limit for a Home tab view. */

@@ -137,3 +137,8 @@ export function code(raw: string | undefined, max = MAX_NAME): string {
 export function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/** A Slack link: `<url|label>`. The URL comes from Slack (chat.getPermalink), never from users. */
+export function link(url: string, label: string): string {
+  return `<${url}|${label}>`;
+}

@@ -1,14 +1,9 @@
 import { viewSource } from '../restore/sources/index.ts';
 import type { RequestAction, RequestEvent, RestoreRequest } from '../restore/types.ts';
 import { durationBetween, formatDuration, formatUtc, formatWhen, who } from './format.ts';
-import { clip, code, context, message, section } from './kit.ts';
+import { clip, code, context, link, message, section } from './kit.ts';
 import { STATUS_EMOJI } from './request.ts';
 import type { SlackMessage } from './types.ts';
-
-/** A Slack link: `<url|label>`. The URL comes from Slack (chat.getPermalink), never from users. */
-export function link(url: string, label: string): string {
-  return `<${url}|${label}>`;
-}
 
 /** What the request is about, in one phrase: "restore `MusicBackup` into `Music-restored` in *prod*". */
 function subject(req: RestoreRequest, now: Date): string {
@@ -115,7 +110,10 @@ export function auditLine(
   if (event.action === 'approved' && event.detail) what += ` (${clip(event.detail, 16)})`;
   if (event.action === 'rejected' && event.detail) what += `: “${clip(event.detail, 300)}”`;
   if (event.action === 'failed' && req.failure) what += `: ${clip(req.failure.code, 100)}`;
-  const change = event.to ? ` · ${event.from ?? 'new'} → ${event.to}` : '';
+  // The executor records RESTORING before the start call and the event once AWS accepted it.
+  const to = event.to ?? (event.action === 'restore_started' ? 'RESTORING' : undefined);
+  const from = event.to ? (event.from ?? 'new') : 'APPROVED';
+  const change = to ? ` · ${from} → ${to}` : '';
   const view = viewSource(req.source, now);
   const source = `${code(view.tableName, 200)} ${view.phrase} (account ${req.accountId}, ${clip(req.region, 32)})`;
   const thread = threadUrl ? ` · ${link(threadUrl, 'thread')}` : '';

@@ -4,7 +4,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsLambdaReceiver } from '@slack/bolt';
 import { REQUEST_TIMEOUTS } from '../aws/timeouts.ts';
 import type { TargetAccountFactory } from '../aws/types.ts';
-import { composeDeps } from '../compose.ts';
+import { type ComposeOptions, composeDeps } from '../compose.ts';
 import { type BotConfig, LambdaEnvSchema, loadConfigFile, loadConfigJson, parseEnv } from '../config.ts';
 import { LambdaDispatcher } from '../dispatch.ts';
 import { createLogger } from '../log.ts';
@@ -34,6 +34,14 @@ let targetsLoader: TargetsLoader | undefined;
  */
 export function provideTargets(loader: TargetsLoader): void {
   targetsLoader = loader;
+}
+
+type NoticesLoader = NonNullable<ComposeOptions['notices']>;
+let noticesLoader: NoticesLoader | undefined;
+
+/** Called by the worker's entry module: the notice kinds run in the worker and the watcher only. */
+export function provideNotices(loader: NoticesLoader): void {
+  noticesLoader = loader;
 }
 
 function targetsFor(config: BotConfig, now: () => Date): TargetAccountFactory {
@@ -75,6 +83,7 @@ async function init(): Promise<Runtime> {
       env.WORKER_FUNCTION_NAME,
     ),
     targets: targetsFor(config, now),
+    ...(noticesLoader ? { notices: noticesLoader } : {}),
     now,
     log,
   });

@@ -1,10 +1,12 @@
 import { parse } from 'zod';
 import { createStsTargets } from '../aws/target.ts';
 import { JobSchema } from '../jobs.ts';
+import { noticeKinds } from '../slack/notices/index.ts';
 import { runJob, runWatcher } from '../worker.ts';
-import { getRuntime, provideTargets } from './runtime.ts';
+import { getRuntime, provideNotices, provideTargets } from './runtime.ts';
 
 provideTargets(createStsTargets);
+provideNotices(noticeKinds);
 
 /** Asynchronous worker: one job per invoke (see src/jobs.ts). */
 export const worker = async (event: unknown): Promise<void> => {

@@ -20,6 +20,7 @@ import type { BackupInfo, RestoreOverrides, RestoreRequest } from '../../src/res
 import { type SweepResult, sweep } from '../../src/restore/watcher.ts';
 import type { FakeAws } from '../../src/sandbox/fake-aws.ts';
 import { type SlackApiStand, type SlackMessage, startSlackApi } from '../../src/sandbox/slack-api.ts';
+import { noticeKinds } from '../../src/slack/notices/index.ts';
 import { notifyRequest } from '../../src/slack/notifier.ts';
 import { runJob } from '../../src/worker.ts';
 import {
@@ -144,6 +145,7 @@ export async function startRestoreHarness(options: HarnessOptions) {
     log,
     now: clock.now,
     audit: (line) => audit.push(JSON.parse(line) as Record<string, unknown>),
+    notices: noticeKinds,
     targets,
   });
   dispatcher.attach((job) => runJob(deps, job));

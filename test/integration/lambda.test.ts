@@ -447,8 +447,21 @@ describe('the Home tab through the slack function', () => {
       homeBlockActionBody({ actionId: `request_approve.${id}`, value: id, userId: APPROVER }),
     );
     expect(click.statusCode).toBe(200);
-    const jobs = bot.takeJobs().map((j) => j.type);
-    expect(jobs).toEqual(['request.notify', 'request.execute']);
+    expect(bot.invokes.map((i) => (i.payload as { type: string }).type)).toEqual([
+      'request.notify',
+      'request.execute',
+    ]);
     expect((await bot.store.get(id))?.status).toBe('APPROVED');
+
+    // The worker function carries the notice kinds: the requester hears of the approval, and the
+    // approver's Home no longer offers the request.
+    await bot.drain();
+    expect(
+      bot.slack
+        .dmsTo(REQUESTER)
+        .map((m) => messageText(m))
+        .join('\n'),
+    ).toContain(`${id}) was approved by <@${APPROVER}>`);
+    expect(JSON.stringify(bot.slack.homeViews.get(APPROVER)?.blocks)).not.toContain(`request_approve.${id}`);
   });
 });

@@ -137,7 +137,7 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
       new RegExp(`${id}.*<@${REQUESTER}> requested.*new → PENDING.*MusicCollectionBackup.*Music-notices`),
     );
     expect(lines[1]).toMatch(new RegExp(`${id}.*<@${APPROVER}> approved \\(1/1\\).*PENDING → APPROVED`));
-    expect(lines[2]).toMatch(new RegExp(`${id}.*the bot started the restore`));
+    expect(lines[2]).toMatch(new RegExp(`${id}.*the bot started the restore · APPROVED → RESTORING`));
     expect(lines[3]).toMatch(new RegExp(`${id}.*saw the table ACTIVE.*RESTORING → ACTIVE`));
     for (const line of lines) expect(line).toContain(permalink);
   });

@@ -189,7 +189,7 @@ describe('the audit channel', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toContain(`<@${REQUESTER}> requested · new → PENDING`);
     expect(lines[1]).toContain(`<@${APPROVER}> approved (1/1) · PENDING → APPROVED`);
-    expect(lines[2]).toContain('the bot started the restore');
+    expect(lines[2]).toContain('the bot started the restore · APPROVED → RESTORING');
     expect(lines[3]).toContain('the bot saw the table ACTIVE · RESTORING → ACTIVE');
     for (const line of lines) {
       expect(line).toContain(req.id);
