@@ -17,10 +17,10 @@ export function backupsHelpMessage(): SlackMessage {
         '*Options*',
         '• `TABLE` — only backups of this table (exact name, case-sensitive)',
         '• `--env ENV` — the environment (AWS account) to look in; default: the configured default',
-        '• `--type USER|SYSTEM|AWS_BACKUP|ALL` — on-demand, automatic (deleted tables), AWS Backup, or all',
+        '• `--type USER|SYSTEM|AWS_BACKUP|ALL` — on-demand, automatic (deleted tables), AWS Backup recovery points (with a TABLE: vault, lifecycle), or all',
         '• `--since 7d|24h|2026-11-01` — only backups created since then (UTC)',
         '• `--limit N` — backups per message (default 20, at most 40); a Next button shows the rest',
-        '• `describe BACKUP` — everything about one backup, by ARN or by name',
+        '• `describe BACKUP` — everything about one backup, by ARN or by name, or one AWS Backup recovery point by ARN',
       ].join('\n'),
     ),
     section(
@@ -64,7 +64,7 @@ export function restoreHelpMessage(environments: string[]): SlackMessage {
     section(
       [
         '*Arguments*',
-        '• `BACKUP` — a backup ARN, or a backup name (if several backups share it, you will be asked for the ARN)',
+        '• `BACKUP` — a backup ARN, or a backup name (if several backups share it, you will be asked for the ARN), or an AWS Backup recovery point ARN (also as `--recovery-point-arn ARN`)',
         '• `TARGET_TABLE` — the *new* table to create; it must not exist yet. The source table is never touched.',
         `• \`--env ENV\` — one of: ${envs}`,
         '• `--reason "TEXT"` — why; shown to the approvers (straight or curly quotes)',

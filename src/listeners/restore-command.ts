@@ -5,6 +5,7 @@ import { restoreHelpMessage } from '../blocks/help.ts';
 import { restoreModal } from '../blocks/modal.ts';
 import { requestDetailStatusMessage, requestStatusMessage } from '../blocks/status.ts';
 import { parseRestoreCommand, sourceRefOf } from '../commands/restore.ts';
+import { RECOVERY_POINT_ARN } from '../commands/tokenize.ts';
 import { CommandError, type RestoreCommand } from '../commands/types.ts';
 import {
   authoriseRequester,
@@ -108,7 +109,7 @@ export function restoreCommand(deps: ListenerDeps) {
         await ack(
           ephemeral(
             noticeMessage(
-              `:hourglass_flowing_sand: Checking backup ${parsed.backup} and target table ${parsed.targetTable} in *${name}* (account ${env.accountId}, ${env.region}) for request *${requestId}*…`,
+              `:hourglass_flowing_sand: Checking ${RECOVERY_POINT_ARN.test(parsed.backup) ? 'recovery point' : 'backup'} ${parsed.backup} and target table ${parsed.targetTable} in *${name}* (account ${env.accountId}, ${env.region}) for request *${requestId}*…`,
             ),
           ),
         );

@@ -143,7 +143,13 @@ describe('deploy/target-account-role.yml', () => {
     const starResources = statements.filter((s) => asList(s.Resource as Json).includes('*'));
 
     expect(wildcardActions).toEqual([]);
-    expect(actionsOf(starResources)).toEqual(['dynamodb:ListBackups']);
+    expect(actionsOf(starResources)).toEqual([
+      'dynamodb:ListBackups',
+      // AWS Backup's list and job reads have no resource type in IAM.
+      'backup:DescribeRestoreJob',
+      'backup:ListBackupVaults',
+      'backup:ListRecoveryPointsByResource',
+    ]);
     expect(actionsOf(statements)).not.toContain('dynamodb:CreateBackup');
     expect(actionsOf(statements)).not.toContain('dynamodb:DeleteTable');
   });
@@ -159,5 +165,33 @@ describe('deploy/target-account-role.yml', () => {
     expect(text).toContain('table/${TargetTableNamePrefix}*');
     expect(kms?.Condition?.StringLike?.['kms:ViaService']).toBe('dynamodb.*.amazonaws.com');
     expect(template.Conditions.HasKmsKeys).toBeDefined();
+  });
+
+  it('grants AWS Backup only with AwsBackupRoleArn: recovery points of this account, and passing that one role to AWS Backup', () => {
+    const backup = permissions.filter(
+      (s) => s !== null && typeof s === 'object' && !Array.isArray(s) && 'Fn::If' in s,
+    ) as { 'Fn::If': [string, Statement, Json] }[];
+    const gated = backup.filter((s) => s['Fn::If'][0] === 'HasAwsBackupRole').map((s) => s['Fn::If'][1]);
+    const restore = gated.find((s) => asList(s.Action).includes('backup:StartRestoreJob'));
+    const pass = gated.find((s) => asList(s.Action).includes('iam:PassRole'));
+
+    expect(template.Parameters.AwsBackupRoleArn?.Default).toBe('');
+    expect(template.Conditions.HasAwsBackupRole).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AwsBackupRoleArn' }, ''] }],
+    });
+    // Every backup: and iam: action of the role is behind the condition.
+    const ungated = permissionStatements().filter((s) => !gated.includes(s));
+    expect(actionsOf(ungated).filter((a) => a.startsWith('backup:') || a.startsWith('iam:'))).toEqual([]);
+    expect(asList(restore!.Action).sort()).toEqual([
+      'backup:DescribeRecoveryPoint',
+      'backup:GetRecoveryPointRestoreMetadata',
+      'backup:StartRestoreJob',
+    ]);
+    expect(restore!.Resource).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+      'Fn::Sub': 'arn:${AWS::Partition}:backup:${TableRegion}:${AWS::AccountId}:recovery-point:*',
+    });
+    expect(pass!.Resource).toEqual({ Ref: 'AwsBackupRoleArn' });
+    expect(pass!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } });
   });
 });
