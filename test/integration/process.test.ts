@@ -173,6 +173,60 @@ describe('npm start as a process', () => {
     }
   });
 
+  it('restores an AWS Backup recovery point end to end: request, approval, restore job, ACTIVE in the thread', async () => {
+    const point = fake.backup.addRecoveryPoint({
+      tableName: 'MusicCollection',
+      createdAt: new Date(Date.now() - 7200_000),
+      vaultName: 'process-vault',
+    });
+    const { child, port } = await startProcess({ WATCH_INTERVAL_SECONDS: '1' });
+    try {
+      const res = await send(
+        port,
+        slashCommandBody({
+          command: '/restore',
+          text: `--recovery-point-arn ${point.arn} --target-table-name Music-from-rp`,
+          userId: REQUESTER,
+          channelId: CHANNEL,
+          responseUrl: slack.responseUrl('process-rp'),
+        }),
+      );
+      const id = /R-[0-9A-Z]{6}/.exec(res.body)?.[0] ?? '';
+      expect(id).not.toBe('');
+      const posted = await slack.waitFor(
+        (c) => c.method === 'chat.postMessage' && JSON.stringify(c.body).includes(id),
+        10_000,
+      );
+      expect(JSON.stringify(posted.body)).toContain('process-vault');
+
+      await send(
+        port,
+        blockActionBody({
+          actionId: 'request_approve',
+          value: id,
+          userId: APPROVER,
+          channelId: CHANNEL,
+          messageTs: '1700000000.000100',
+          responseUrl: slack.responseUrl('process-rp-approve'),
+        }),
+      );
+      const active = await slack.waitFor(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          JSON.stringify(c.body).includes('Music-from-rp') &&
+          JSON.stringify(c.body).includes('is *ACTIVE*'),
+        30_000,
+      );
+      expect(JSON.stringify(active.body)).toContain('process-vault');
+      expect(
+        [...fake.backup.restoreJobs.values()].filter((j) => j.recoveryPointArn === point.arn),
+      ).toHaveLength(1);
+      expect(fake.tables.get('Music-from-rp')?.status).toBe('ACTIVE');
+    } finally {
+      await stop(child);
+    }
+  });
+
   it('keeps running when Slack cannot be reached at start-up', async () => {
     const { child, output } = await startProcess({ SLACK_API_URL: 'http://127.0.0.1:9/api/' });
     try {
