@@ -11,6 +11,13 @@ function subject(req: RestoreRequest, now: Date): string {
   return `restore of ${code(source.tableName, 120)} ${source.phrase} into ${code(req.targetTable, 120)} in *${clip(req.environment, 64)}*`;
 }
 
+/** Everyone who approved, the final approver last: "<@A> and <@B>". */
+function approvers(req: RestoreRequest, finalActor: string): string {
+  const ids = [...req.approvals.map((a) => a.userId).filter((u) => u !== finalActor), finalActor];
+  const names = ids.map((u) => who(u));
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
 /** The events the requester hears about by direct message. */
 export const REQUESTER_DM_ACTIONS: ReadonlySet<RequestAction> = new Set([
   'approved',
@@ -38,7 +45,7 @@ export function requesterNotice(
   let fallback: string;
   switch (event.action) {
     case 'approved':
-      text = `${STATUS_EMOJI.APPROVED} ${yours} was approved by ${who(event.actor)}. The restore starts now; you will hear from me when the table is ready.`;
+      text = `${STATUS_EMOJI.APPROVED} ${yours} was approved by ${approvers(req, event.actor)}. The restore starts now; you will hear from me when the table is ready.`;
       fallback = `Restore request ${req.id} approved`;
       break;
     case 'rejected': {

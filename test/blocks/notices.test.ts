@@ -32,6 +32,18 @@ describe('requesterNotice', () => {
     assertWithinSlackLimits(m!);
   });
 
+  it('names every approver of a two-person request', () => {
+    const approved = req({
+      requiredApprovals: 2,
+      approvals: [
+        { userId: 'U0ONCALL', at: '2026-11-24T10:05:00.000Z' },
+        { userId: 'U0APPROVER', at: '2026-11-24T10:10:00.000Z' },
+      ],
+    });
+    const m = requesterNotice(approved, event('approved', { to: 'APPROVED', detail: '2/2' }), LINK, NOW);
+    expect(textOf(m)).toContain('was approved by <@U0ONCALL> and <@U0APPROVER>');
+  });
+
   it('is silent for a partial approval, a cancellation, progress and reminders', () => {
     for (const e of [
       event('approved', { detail: '1/2' }),

@@ -231,6 +231,27 @@ describe('requester DMs', () => {
     expect(h.slack.dmsTo(APPROVER)).toHaveLength(0);
   });
 
+  it('keeps its place across a restart between approval and ACTIVE', async () => {
+    const before = await harness({ auditChannel: AUDIT });
+    const req = await requestRestore(before, { backup: backup.name, targetTable: table('dm-restart') });
+    await approve(before, req.id);
+    // Another process on the same state takes over (the first is gone).
+    const after = await harness({ auditChannel: AUDIT }, before);
+    for (const step of [MINUTE, 11 * MINUTE, MINUTE]) {
+      after.clock.advance(step);
+      await after.watch();
+    }
+
+    const dms = after.slack.dmsTo(REQUESTER).map((m) => messageText(m));
+    expect(dms).toEqual([expect.stringContaining('was approved by'), expect.stringContaining('is *ACTIVE*')]);
+    expect(after.slack.messages(AUDIT).map((m) => m.text)).toEqual([
+      `${req.id} prod: requested → PENDING`,
+      `${req.id} prod: approved → APPROVED`,
+      `${req.id} prod: restore_started`,
+      `${req.id} prod: active → ACTIVE`,
+    ]);
+  });
+
   it('retries a rate-limited DM without repeating it or the thread reply', async () => {
     const h = await harness({});
     h.slack.failNext('chat.postMessage', 'ratelimited', 1, (body) => body.channel === REQUESTER);
