@@ -111,7 +111,7 @@ export function restoreModal(input_: RestoreModalInput): types.ModalView {
     close: plain('Cancel'),
     blocks: [
       section(
-        'Restores a DynamoDB backup into a *new* table; the source table is not touched. Nothing runs until an approver approves the request in the channel.',
+        'Restores a DynamoDB backup or an AWS Backup recovery point into a *new* table; the source table is not touched. Nothing runs until an approver approves the request in the channel.',
       ),
       input(
         'backup',
@@ -121,7 +121,9 @@ export function restoreModal(input_: RestoreModalInput): types.ModalView {
           action_id: ids.backup.actionId,
           placeholder: plain('arn:aws:dynamodb:…:table/Orders/backup/… or a backup name'),
         },
-        { hint: 'A backup ARN, or an exact backup name. Find one with /backups TABLE.' },
+        {
+          hint: 'A backup ARN, an exact backup name, or an AWS Backup recovery point ARN. Find one with /backups TABLE.',
+        },
       ),
       input(
         'targetTable',

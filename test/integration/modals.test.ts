@@ -84,6 +84,25 @@ describe('the /restore form', () => {
     expect(messageText(posted)).toContain('Orders-from-form');
     expect(messageText(posted)).toContain('INC-9');
   });
+
+  it('takes an AWS Backup recovery point ARN like the command does', async () => {
+    const point = bot.fake.backup.addRecoveryPoint({
+      tableName: 'Orders',
+      createdAt: new Date(Date.now() - 3600_000),
+      vaultName: 'form-vault',
+    });
+    const res = await bot.submit(
+      'restore_modal',
+      formValues({ backup: point.arn, targetTable: 'Orders-from-rp-form', environment: 'prod' }),
+      REQUESTER,
+      JSON.stringify({ channelId: CHANNEL }),
+    );
+    expect(res.body).toBeUndefined();
+    const id = requestIdIn(bot.slack.ephemerals.at(-1)?.text ?? '');
+    const posted = bot.slack.messages(CHANNEL).find((m) => !m.thread_ts && messageText(m).includes(id));
+    expect(messageText(posted)).toContain('form-vault');
+    expect(messageText(posted)).toContain('Orders-from-rp-form');
+  });
 });
 
 describe('Reject', () => {
