@@ -268,7 +268,7 @@ function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
     }
     case 'stuck': {
       const elapsed = durationBetween(r.startedAt, event.at);
-      return `:warning: ${target} is still RESTORING ${elapsed === undefined ? 'after 24h' : `after ${formatDuration(elapsed)}`} (started ${formatUtc(r.startedAt)}). ${actor} has stopped checking on it, so no more updates will come here. ${consoleLink(req, 'Check the table in the AWS console')}; if it stays in CREATING, open a case with AWS Support.${detailNote(event)}`;
+      return `:warning: ${target} is still RESTORING ${elapsed === undefined ? 'after 24h' : `after ${formatDuration(elapsed)}`} (started ${formatUtc(r.startedAt)}). ${actor} now checks it every hour instead of every minute and says here when it is ACTIVE or gone. ${consoleLink(req, 'Check the table in the AWS console')}; if it stays in CREATING, open a case with AWS Support.${detailNote(event)}`;
     }
     case 'watch_failing':
       return `:warning: The bot cannot check on ${target} at the moment, so progress updates have stopped. It keeps trying every minute and says here when the table is ACTIVE; the restore itself carries on in AWS. ${consoleLink(req, 'Check the table in the AWS console')}.${detailNote(event)}`;
@@ -292,7 +292,7 @@ export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
   progress: 'still restoring',
   active: 'table ACTIVE',
   failed: 'restore FAILED',
-  stuck: 'still restoring after 24h; no longer watched',
+  stuck: 'still restoring after 24h; checked hourly from now on',
   watch_failing: 'the bot cannot check the table at the moment',
   reminded: 'still waiting for approval',
 };

@@ -183,8 +183,12 @@ export interface RestoreProgress {
   restoreJobId?: string;
   /** Its last status seen: PENDING | RUNNING | COMPLETED | ABORTED | FAILED. */
   jobStatus?: string;
-  /** Set once the 24-hour warning is given: the watcher stops polling. */
+  /** Set by earlier versions at the 24-hour warning (they stopped watching); read as `hourlySince`. */
   stopPolling?: boolean;
+  /** ISO-8601: since when the restore, past 24 hours, is checked hourly instead of every minute. */
+  hourlySince?: string;
+  /** ISO-8601: the last hourly check. */
+  lastCheckAt?: string;
   /** ISO-8601: since when DescribeTable of the new table keeps failing (cleared on success). */
   watchErrorSince?: string;
   /** The thread has been told that the bot cannot check the table. */

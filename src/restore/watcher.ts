@@ -12,8 +12,10 @@ import type { RestoreProgress, RestoreRequest } from './types.ts';
 
 /** A progress reply at most this often while the table is CREATING. */
 export const PROGRESS_INTERVAL_MS = 10 * 60_000;
-/** After this long RESTORING, warn once and stop polling. */
+/** After this long RESTORING, say so once in the thread and check the table hourly from then on. */
 export const STUCK_AFTER_MS = 24 * 3600_000;
+/** How often a restore past STUCK_AFTER_MS is checked: until it is ACTIVE or the table is gone. */
+export const SLOW_POLL_INTERVAL_MS = 3600_000;
 /** An APPROVED request untouched this long lost its hand-off (a worker that never ran). */
 export const LOST_HANDOFF_MS = 2 * 60_000;
 /** DescribeTable failing this long is reported in the thread (once). */
@@ -45,11 +47,27 @@ async function record(
   changes: Partial<RestoreRequest>,
   event: EventInput | undefined,
   action: string,
-): Promise<boolean> {
+): Promise<RestoreRequest | undefined> {
   const next = transition(req, changes, event, deps.now());
-  if (!(await deps.store.update(req, next))) return false;
+  if (!(await deps.store.update(req, next))) return undefined;
   if (event) auditTransition(deps.audit, req, next, event.actor, action);
-  return true;
+  return next;
+}
+
+/**
+ * True once a restore is past STUCK_AFTER_MS and watched hourly. `stopPolling` is how an earlier
+ * version marked it (it then stopped watching); such a request is watched hourly too.
+ */
+function watchedHourly(restore: RestoreProgress): boolean {
+  return restore.hourlySince !== undefined || restore.stopPolling === true;
+}
+
+/** Whether the watcher should look at a started restore in this run. */
+export function pollDue(req: RestoreRequest, now: Date): boolean {
+  const restore = req.restore;
+  if (!restore?.startedAt) return false;
+  if (!watchedHourly(restore)) return true;
+  return now.getTime() - Date.parse(restore.lastCheckAt ?? restore.startedAt) >= SLOW_POLL_INTERVAL_MS;
 }
 
 /**
@@ -58,20 +76,29 @@ async function record(
  * every 10 minutes. All of it from stored state, so any run (or two at once) can do it.
  * Returns true when the request ended.
  */
-export async function pollRestore(deps: RestoreDeps, req: RestoreRequest): Promise<boolean> {
-  const restore = { ...req.restore };
-  if (!restore.startedAt || restore.stopPolling) return false;
+export async function pollRestore(deps: RestoreDeps, initial: RestoreRequest): Promise<boolean> {
+  let req = initial;
   const now = deps.now();
-  const elapsed = now.getTime() - Date.parse(restore.startedAt);
-  if (elapsed >= STUCK_AFTER_MS) {
+  if (!pollDue(req, now)) return false;
+  const restore: RestoreProgress = { ...req.restore };
+  const startedAt = restore.startedAt ?? now.toISOString();
+  const hourly = watchedHourly(restore);
+  if (!hourly && now.getTime() - Date.parse(startedAt) >= STUCK_AFTER_MS) {
     await record(
       deps,
       req,
-      { restore: { ...restore, stopPolling: true } },
+      { restore: { ...restore, hourlySince: now.toISOString(), lastCheckAt: now.toISOString() } },
       { actor: 'bot', action: 'stuck', detail: restore.tableStatus ?? 'CREATING' },
-      'stop-polling',
+      'watch-hourly',
     );
     return false;
+  }
+  if (hourly) {
+    // Claim this hour's check with one conditional write, so overlapping runs make one call.
+    restore.lastCheckAt = now.toISOString();
+    const claimed = await record(deps, req, { restore }, undefined, 'hourly-check');
+    if (!claimed) return false;
+    req = claimed;
   }
   let table: Awaited<ReturnType<TargetAccount['describeTable']>>;
   let job: RestoreJobInfo | undefined;
@@ -132,9 +159,11 @@ export async function pollRestore(deps: RestoreDeps, req: RestoreRequest): Promi
     return true;
   }
   const changed = table.status !== restore.tableStatus;
+  // Past 24 hours the thread hears of a status change only; the hourly checks stay quiet.
   const due =
-    now.getTime() - Date.parse(restore.lastProgressAt ?? restore.startedAt) >=
-    (deps.progressIntervalMs ?? PROGRESS_INTERVAL_MS);
+    !hourly &&
+    now.getTime() - Date.parse(restore.lastProgressAt ?? startedAt) >=
+      (deps.progressIntervalMs ?? PROGRESS_INTERVAL_MS);
   if (changed || due) {
     await record(
       deps,
@@ -319,7 +348,7 @@ export async function sweep(
         if (after?.restore?.startedAt) result.started += 1;
         return;
       }
-      if (req.restore.stopPolling) return;
+      if (!pollDue(req, deps.now())) return;
       result.polled += 1;
       if (await pollRestore(deps, req)) result.finished += 1;
     }),

@@ -213,16 +213,21 @@ describe('eventReply', () => {
     expect(text).toContain('*What to do:*');
   });
 
-  it('warns when the restore is still running after 24 hours and polling stopped', () => {
+  it('says when the restore is still running after 24 hours that it is checked hourly from now on', () => {
     const req = sampleRequest({
       status: 'RESTORING',
-      restore: { startedAt: '2026-11-23T15:00:00Z', tableStatus: 'CREATING', stopPolling: true },
+      restore: {
+        startedAt: '2026-11-23T15:00:00Z',
+        tableStatus: 'CREATING',
+        hourlySince: '2026-11-24T15:01:00Z',
+      },
     });
 
     const text = reply(req, event('stuck', { at: '2026-11-24T15:01:00Z' }));
 
     expect(text).toContain('`Orders-restored` is still RESTORING after 24h 01m');
-    expect(text).toContain('The bot has stopped checking on it');
+    expect(text).toContain('The bot now checks it every hour instead of every minute');
+    expect(text).toContain('says here when it is ACTIVE or gone');
     expect(text).toContain(consoleTableUrl('us-east-1', 'Orders-restored'));
   });
 

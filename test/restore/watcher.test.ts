@@ -207,7 +207,7 @@ describe('pollRestore through the watcher', () => {
     expect(describeCalls(target) - checksBeforeStart).toBe(1);
   });
 
-  it('warns once after 24 hours RESTORING and makes no more DescribeTable calls', async () => {
+  it('regression (issue 9, finding 7): after 24 hours says so once, checks hourly, and ends the request when the table is ACTIVE', async () => {
     const target = table('stuck');
     const req = await restoring(target, 100_000);
     h.clock.advance(STUCK_AFTER_MS - MINUTE);
@@ -216,21 +216,58 @@ describe('pollRestore through the watcher', () => {
 
     h.clock.advance(MINUTE);
     await h.watch();
-    for (let i = 0; i < 3; i += 1) {
-      h.clock.advance(HOUR);
+    const warned = await h.request(req.id);
+    // Within the hour: no DescribeTable, whatever the number of runs.
+    for (let i = 0; i < 5; i += 1) {
+      h.clock.advance(10 * MINUTE);
       await h.watch();
     }
+    const quietPolls = describeCalls(target);
+    h.clock.advance(10 * MINUTE);
+    await h.watch();
+    const hourlyPolls = describeCalls(target);
+
+    expect(warned.status).toBe('RESTORING');
+    expect(warned.restore?.hourlySince).toBe(warned.restore?.lastCheckAt);
+    expect(quietPolls).toBe(polls);
+    expect(hourlyPolls).toBe(polls + 1);
+    expect(count(req.id, 'still restoring after 24h; checked hourly from now on')).toBe(1);
+    const warning = thread(req.id).find((t) => t.includes('is still RESTORING after 24h 00m')) ?? '';
+    expect(warning).toContain('checks it every hour');
+    expect(warning).toContain(consoleTableUrl('us-east-1', target));
+
+    // AWS finishes the table at last: the next hourly check ends the request.
+    const fakeTable = fake.tables.get(target);
+    if (fakeTable) fakeTable.pendingPolls = 0;
+    h.clock.advance(HOUR);
+    await h.watch();
+    const after = await h.request(req.id);
+    expect(after.status).toBe('ACTIVE');
+    expect(await h.store.listByStatus('RESTORING')).not.toContainEqual(
+      expect.objectContaining({ id: req.id }),
+    );
+    expectEachEventPostedOnce(after);
+  });
+
+  it('regression (issue 9, finding 7): a request an earlier version stopped watching is watched hourly again and fails when the table is gone', async () => {
+    const target = table('legacy-stuck');
+    const req = await restoring(target, 100_000);
+    const current = await h.request(req.id);
+    const legacy = transition(
+      current,
+      { restore: { ...current.restore, stopPolling: true } },
+      undefined,
+      h.clock.now(),
+    );
+    await h.store.update(current, legacy);
+    fake.tables.delete(target);
+    h.clock.advance(HOUR);
+
+    await h.watch();
 
     const after = await h.request(req.id);
-    expect(after.status).toBe('RESTORING');
-    expect(after.restore?.stopPolling).toBe(true);
-    expect(describeCalls(target)).toBe(polls);
-    expect(count(req.id, 'still restoring after 24h; no longer watched')).toBe(1);
-    const warning = thread(req.id).at(-1) ?? '';
-    expect(warning).toContain('is still RESTORING after 24h 00m');
-    expect(warning).toContain('no more updates will come here');
-    expect(warning).toContain(consoleTableUrl('us-east-1', target));
-    expectEachEventPostedOnce(after);
+    expect(after.status).toBe('FAILED');
+    expect(after.failure?.code).toBe('TableDisappeared');
   });
 });
 
