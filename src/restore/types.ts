@@ -234,6 +234,11 @@ export interface RestoreRequest {
   failure?: RequestFailure;
   /** The approval message in the channel, once posted; `permalink` from chat.getPermalink. */
   message?: { channel: string; ts: string; permalink?: string };
+  /**
+   * ISO-8601: when a notifier run was about to post the approval message. Set and no `message`:
+   * a run may have posted it and stopped before storing its ts, so the next run looks for it first.
+   */
+  messagePosting?: string;
   events: RequestEvent[];
   /** Highest event seq that has been posted to Slack. */
   notifiedSeq: number;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
@@ -31,7 +32,7 @@ export const OUTBOX_INDEX = 'outbox-index';
 export const RETENTION_DAYS = 90;
 
 /** Attributes that only the notifier writes; transitions never touch them. */
-const NOTIFY_OWNED = new Set(['message', 'notifiedSeq', 'noticeSeqs']);
+const NOTIFY_OWNED = new Set(['message', 'notifiedSeq', 'noticeSeqs', 'messagePosting']);
 /** People who opened the bot's Home tab are remembered this long, so their view is kept fresh. */
 export const HOME_VIEWER_DAYS = 30;
 /** Home viewer lookups run at once. */
@@ -43,6 +44,22 @@ interface StoredItem extends RestoreRequest {
   outbox?: string;
   ttl?: number;
   notifyLease?: number;
+  notifyToken?: string;
+}
+
+/** A notifier run's hold on a request: its ID, the run's token and the lease length. */
+export interface NotifyLease {
+  id: string;
+  token: string;
+  leaseMs: number;
+}
+
+/** Another notifier run took the lease over (this one ran past it): stop posting. */
+export class NotifyLeaseLostError extends Error {
+  override name = 'NotifyLeaseLostError';
+  constructor(readonly requestId: string) {
+    super(`The notify lease of ${requestId} was taken over by another run`);
+  }
 }
 
 const keyOf = (id: string) => ({ pk: `REQ#${id}` });
@@ -69,6 +86,7 @@ function toRequest(item: Record<string, unknown> | undefined): RestoreRequest | 
     outbox: _outbox,
     ttl: _ttl,
     notifyLease: _lease,
+    notifyToken: _token,
     backup,
     ...request
   } = item as unknown as StoredItem & LegacyFields;
@@ -341,40 +359,40 @@ export class RequestStore {
   }
 
   /**
-   * Takes the right to post a request's pending Slack updates for `leaseMs`. Undefined when
-   * another run holds it: that run posts them, so two watcher runs never post the same update.
+   * Takes the right to post a request's pending Slack updates for `leaseMs`, under a fresh token.
+   * Undefined when another run holds it: that run posts them, so two runs never post the same
+   * update. Every later write of the run names the token and fails once another run took over.
    */
-  async claimNotify(id: string, now: Date, leaseMs: number): Promise<RestoreRequest | undefined> {
+  async claimNotify(
+    id: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<{ request: RestoreRequest; lease: NotifyLease } | undefined> {
+    const lease: NotifyLease = { id, token: randomUUID(), leaseMs };
     try {
       const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(id),
-          UpdateExpression: 'SET notifyLease = :until',
+          UpdateExpression: 'SET notifyLease = :until, notifyToken = :token',
           ConditionExpression:
             'attribute_exists(pk) AND (attribute_not_exists(notifyLease) OR notifyLease < :now)',
-          ExpressionAttributeValues: { ':until': now.getTime() + leaseMs, ':now': now.getTime() },
+          ExpressionAttributeValues: {
+            ':until': now.getTime() + leaseMs,
+            ':now': now.getTime(),
+            ':token': lease.token,
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return toRequest(out.Attributes);
+      const request = toRequest(out.Attributes);
+      return request ? { request, lease } : undefined;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
     }
   }
 
-  /** Records how far each further notice kind (DM, audit line, Home) has got, while holding the lease. */
-  async recordNoticeSeqs(id: string, noticeSeqs: Record<string, number>): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keyOf(id),
-        UpdateExpression: 'SET noticeSeqs = :n',
-        ExpressionAttributeValues: { ':n': noticeSeqs },
-      }),
-    );
-  }
 
   /** Stores the permalink of the request's approval message next to its channel and ts. */
   async recordPermalink(id: string, permalink: string): Promise<void> {
@@ -420,51 +438,92 @@ export class RequestStore {
     return seen.filter((u): u is string => u !== undefined);
   }
 
-  /** Records what has been posted (and where the request's message lives) while holding the lease. */
-  async recordNotified(id: string, notifiedSeq: number, message?: RestoreRequest['message']): Promise<void> {
-    const values: Record<string, unknown> = { ':seq': notifiedSeq };
-    let set = 'SET notifiedSeq = :seq';
-    if (message) {
-      set += ', message = :m';
-      values[':m'] = message;
-    }
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keyOf(id),
-        UpdateExpression: set,
-        ExpressionAttributeValues: values,
-      }),
-    );
-  }
-
   /**
-   * Releases the notify lease and leaves the outbox if every event up to `notifiedSeq` is posted.
-   * A transition that appended an event meanwhile keeps the request in the outbox.
-   * Returns true when the outbox is empty for this request, false when events remain to be posted.
+   * Records what has been posted (and where the request's message lives), and renews the lease,
+   * if the run still holds it; throws NotifyLeaseLostError otherwise, and the run stops.
+   * `posting` marks that the approval message is about to be posted (see the notifier).
    */
-  async releaseNotify(id: string, notifiedSeq: number): Promise<boolean> {
+  async recordNotified(
+    lease: NotifyLease,
+    now: Date,
+    progress: {
+      notifiedSeq?: number;
+      message?: RestoreRequest['message'];
+      posting?: string;
+      /** How far each further notice kind (DM, audit line, Home) has got. */
+      noticeSeqs?: Record<string, number>;
+    },
+  ): Promise<void> {
+    const values: Record<string, unknown> = {
+      ':token': lease.token,
+      ':until': now.getTime() + lease.leaseMs,
+    };
+    const sets = ['notifyLease = :until'];
+    if (progress.notifiedSeq !== undefined) {
+      sets.push('notifiedSeq = :seq');
+      values[':seq'] = progress.notifiedSeq;
+    }
+    if (progress.message) {
+      sets.push('message = :m');
+      values[':m'] = progress.message;
+    }
+    if (progress.noticeSeqs) {
+      sets.push('noticeSeqs = :n');
+      values[':n'] = progress.noticeSeqs;
+    }
+    if (progress.posting) {
+      sets.push('messagePosting = :posting');
+      values[':posting'] = progress.posting;
+    }
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keyOf(id),
-          UpdateExpression: 'REMOVE notifyLease, outbox',
-          ConditionExpression: 'size(events) <= :seq',
-          ExpressionAttributeValues: { ':seq': notifiedSeq },
+          Key: keyOf(lease.id),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'notifyToken = :token',
+          ExpressionAttributeValues: values,
         }),
       );
-      return true;
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      await this.doc.send(
+      if (err instanceof ConditionalCheckFailedException) throw new NotifyLeaseLostError(lease.id);
+      throw err;
+    }
+  }
+
+  /**
+   * Releases the notify lease, if the run still holds it, and leaves the outbox if every event up
+   * to `notifiedSeq` is posted. A transition that appended an event meanwhile keeps the request in
+   * the outbox. Returns 'done' when nothing is left to post, 'more' when events remain, and 'lost'
+   * when another run holds the lease by now (that run posts what is left).
+   */
+  async releaseNotify(lease: NotifyLease, notifiedSeq: number): Promise<'done' | 'more' | 'lost'> {
+    const release = (expression: string, condition: string, values: Record<string, unknown>) =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keyOf(id),
-          UpdateExpression: 'REMOVE notifyLease',
+          Key: keyOf(lease.id),
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: { ':token': lease.token, ...values },
         }),
       );
-      return false;
+    try {
+      await release(
+        'REMOVE notifyLease, notifyToken, outbox',
+        'notifyToken = :token AND size(events) <= :seq',
+        { ':seq': notifiedSeq },
+      );
+      return 'done';
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+    try {
+      await release('REMOVE notifyLease, notifyToken', 'notifyToken = :token', {});
+      return 'more';
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return 'lost';
+      throw err;
     }
   }
 

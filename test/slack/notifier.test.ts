@@ -205,14 +205,15 @@ describe('notifyRequest', () => {
     const real = deps.messenger;
     let posts = 0;
     const flaky: Messenger = {
-      post: (channel, message, threadTs) => {
+      post: (channel, message, options) => {
         posts += 1;
         // The second reply meets a rate limit at the stand-in.
         if (posts === 2) slack.failNext('chat.postMessage', 'ratelimited');
-        return real.post(channel, message, threadTs);
+        return real.post(channel, message, options);
       },
       update: (channel, ts, message) => real.update(channel, ts, message),
       ephemeral: (channel, user, message) => real.ephemeral(channel, user, message),
+      findRequestMessage: (channel, id, since) => real.findRequestMessage(channel, id, since),
     };
 
     const failed = await notifyRequest({ ...deps, messenger: flaky }, req.id).catch((err: unknown) => err);
@@ -265,5 +266,130 @@ describe('notifyRequest', () => {
 
     expect(queued).toContain(req.id);
     expect(replies(req.id).map((m) => messageText(m))).toEqual([expect.stringContaining('approved (1/1)')]);
+  });
+});
+
+/** A messenger whose posts take `ms` of the test clock each, and that runs `during` inside post `n`. */
+function slowMessenger(real: Messenger, ms: number, during?: { post: number; run: () => Promise<void> }) {
+  let posts = 0;
+  const messenger: Messenger = {
+    post: async (channel, message, options) => {
+      posts += 1;
+      const ts = await real.post(channel, message, options);
+      clock.advance(ms);
+      if (during && posts === during.post) await during.run();
+      return ts;
+    },
+    update: (channel, ts, message) => real.update(channel, ts, message),
+    ephemeral: (channel, user, message) => real.ephemeral(channel, user, message),
+    findRequestMessage: (channel, id, since) => real.findRequestMessage(channel, id, since),
+  };
+  return { messenger, posts: () => posts };
+}
+
+describe('regression (issue 9, finding 3): the outbox lease is enforced on writes', () => {
+  it('a run longer than the lease keeps it by renewing, so an overlapping run posts nothing twice', async () => {
+    const req = await stored();
+    const active = await runToActive(req.id);
+    // Each post takes 25 s: the whole run (message + 4 replies) lasts 125 s, twice the lease.
+    const slow = slowMessenger(deps.messenger, 25_000, {
+      post: 3,
+      run: () => notifyRequest(deps, req.id),
+    });
+
+    await notifyRequest({ ...deps, messenger: slow.messenger }, req.id);
+
+    expect(slack.messages(CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(1);
+    expect(replies(req.id)).toHaveLength(4);
+    const after = await current(req.id);
+    expect(after.notifiedSeq).toBe(active.events.length);
+    expect(await outboxIds()).not.toContain(req.id);
+  });
+
+  it('a run that lost its lease stops, never moves notifiedSeq back and never drops the new holder’s lease', async () => {
+    const req = await stored();
+    const active = await runToActive(req.id);
+    let secondRunHeld = false;
+    // The first post hangs past the lease; meanwhile another run takes over and posts everything.
+    const slow = slowMessenger(deps.messenger, NOTIFY_LEASE_MS + 1, {
+      post: 1,
+      run: async () => {
+        const other = await store.claimNotify(req.id, clock.now(), NOTIFY_LEASE_MS);
+        secondRunHeld = other !== undefined;
+        if (other) await store.releaseNotify(other.lease, -1);
+        await notifyRequest(deps, req.id);
+      },
+    });
+
+    await notifyRequest({ ...deps, messenger: slow.messenger }, req.id);
+
+    expect(secondRunHeld).toBe(true);
+    expect(slow.posts()).toBe(1);
+    const after = await current(req.id);
+    expect(after.notifiedSeq).toBe(active.events.length);
+    expect(replies(req.id)).toHaveLength(4);
+    expect(await outboxIds()).not.toContain(req.id);
+  });
+});
+
+describe('regression (issue 9, finding 4): the approval message is posted once', () => {
+  it('after a crash between chat.postMessage and storing its ts, the next run reuses the posted message', async () => {
+    const req = await stored();
+    const real = deps.messenger;
+    const crashing: Messenger = {
+      ...real,
+      post: async (channel, message, options) => {
+        await real.post(channel, message, options);
+        throw new Error('process died before storing the ts');
+      },
+      update: (channel, ts, message) => real.update(channel, ts, message),
+      ephemeral: (channel, user, message) => real.ephemeral(channel, user, message),
+      findRequestMessage: (channel, id, since) => real.findRequestMessage(channel, id, since),
+    };
+    await notifyRequest({ ...deps, messenger: crashing }, req.id).catch(() => undefined);
+    clock.advance(NOTIFY_LEASE_MS + 1);
+    await runToActive(req.id);
+
+    await notifyRequest(deps, req.id);
+
+    const roots = slack.messages(CHANNEL).filter((m) => !m.thread_ts);
+    expect(roots).toHaveLength(1);
+    expect((await current(req.id)).message).toEqual({ channel: CHANNEL, ts: roots[0]!.ts });
+    // The reused message is redrawn: it shows the request ACTIVE, with no live buttons.
+    expect(roots[0]!.updates).toHaveLength(1);
+    expect(messageText(roots[0])).not.toContain('request_approve');
+    expect(replies(req.id)).toHaveLength(4);
+    expect(slack.callsOf('conversations.history')).toHaveLength(1);
+  });
+
+  it('marks the approval message with the request ID in its metadata', async () => {
+    const req = await stored();
+    await notifyRequest(deps, req.id);
+    const [root] = slack.messages(CHANNEL).filter((m) => !m.thread_ts);
+    expect(root?.metadata).toEqual({
+      event_type: 'dynamodb_restore_request',
+      event_payload: { request_id: req.id },
+    });
+  });
+
+  it('posts the message when a run marked it as posting but the post never reached Slack', async () => {
+    const req = await stored();
+    const real = deps.messenger;
+    const failing: Messenger = {
+      ...real,
+      post: async () => {
+        throw new Error('network down');
+      },
+      update: (channel, ts, message) => real.update(channel, ts, message),
+      ephemeral: (channel, user, message) => real.ephemeral(channel, user, message),
+      findRequestMessage: (channel, id, since) => real.findRequestMessage(channel, id, since),
+    };
+    await notifyRequest({ ...deps, messenger: failing }, req.id).catch(() => undefined);
+    clock.advance(NOTIFY_LEASE_MS + 1);
+
+    await notifyRequest(deps, req.id);
+
+    expect(slack.messages(CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(1);
+    expect((await current(req.id)).message).toBeDefined();
   });
 });

@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideApproval, transition } from '../../src/restore/lifecycle.ts';
-import type { RequestStore } from '../../src/store/requests.ts';
+import { NotifyLeaseLostError, type RequestStore } from '../../src/store/requests.ts';
 import { pendingRequest } from '../helpers/requests.ts';
 import { startTestStore } from '../helpers/store.ts';
 
@@ -119,9 +119,13 @@ describe('RequestStore', () => {
     await store.create(req);
     expect((await store.listOutbox()).map((r) => r.id)).toContain(req.id);
     const claimed = await store.claimNotify(req.id, NOW, 60_000);
-    expect(claimed?.id).toBe(req.id);
-    await store.recordNotified(req.id, 1, { channel: 'C0INCIDENTS', ts: '1.000100' });
-    expect(await store.releaseNotify(req.id, 1)).toBe(true);
+    expect(claimed?.request.id).toBe(req.id);
+    if (!claimed) throw new Error('not claimed');
+    await store.recordNotified(claimed.lease, NOW, {
+      notifiedSeq: 1,
+      message: { channel: 'C0INCIDENTS', ts: '1.000100' },
+    });
+    expect(await store.releaseNotify(claimed.lease, 1)).toBe('done');
     expect((await store.listOutbox()).map((r) => r.id)).not.toContain(req.id);
     expect((await store.get(req.id))?.message).toEqual({ channel: 'C0INCIDENTS', ts: '1.000100' });
   });
@@ -138,20 +142,56 @@ describe('RequestStore', () => {
   it('keeps the request in the outbox when an event arrived while posting', async () => {
     const req = pendingRequest({ id: freshId() });
     await store.create(req);
-    await store.claimNotify(req.id, NOW, 60_000);
+    const claimed = await store.claimNotify(req.id, NOW, 60_000);
+    if (!claimed) throw new Error('not claimed');
     const approved = decideApproval(req, 'U0APPROVER', true, NOW);
     if (!approved.ok) throw new Error(approved.reason);
     await store.update(req, approved.next);
-    await store.recordNotified(req.id, 1);
-    expect(await store.releaseNotify(req.id, 1)).toBe(false);
+    await store.recordNotified(claimed.lease, NOW, { notifiedSeq: 1 });
+    expect(await store.releaseNotify(claimed.lease, 1)).toBe('more');
     expect((await store.listOutbox()).map((r) => r.id)).toContain(req.id);
     expect(await store.claimNotify(req.id, NOW, 60_000)).toBeDefined();
+  });
+
+  it('regression (issue 9, finding 3): refuses progress and release from a run whose lease was taken over', async () => {
+    const req = pendingRequest({ id: freshId() });
+    await store.create(req);
+    const first = await store.claimNotify(req.id, NOW, 60_000);
+    const later = new Date(NOW.getTime() + 61_000);
+    const second = await store.claimNotify(req.id, later, 60_000);
+    if (!first || !second) throw new Error('not claimed');
+    await store.recordNotified(second.lease, later, { notifiedSeq: 1 });
+
+    const stale = await store
+      .recordNotified(first.lease, later, { notifiedSeq: 0 })
+      .catch((err: unknown) => err);
+    expect(stale).toBeInstanceOf(NotifyLeaseLostError);
+    expect(await store.releaseNotify(first.lease, 0)).toBe('lost');
+    // The second run still holds its lease, and notifiedSeq did not go backwards.
+    expect(await store.claimNotify(req.id, later, 60_000)).toBeUndefined();
+    expect((await store.get(req.id))?.notifiedSeq).toBe(1);
+  });
+
+  it('renews the lease with every recorded post', async () => {
+    const req = pendingRequest({ id: freshId() });
+    await store.create(req);
+    const claimed = await store.claimNotify(req.id, NOW, 60_000);
+    if (!claimed) throw new Error('not claimed');
+    const at50 = new Date(NOW.getTime() + 50_000);
+    await store.recordNotified(claimed.lease, at50, { notifiedSeq: 1 });
+    expect(await store.claimNotify(req.id, new Date(NOW.getTime() + 61_000), 60_000)).toBeUndefined();
+    expect(await store.claimNotify(req.id, new Date(at50.getTime() + 61_000), 60_000)).toBeDefined();
   });
 
   it('never lets a transition overwrite what the notifier recorded', async () => {
     const req = pendingRequest({ id: freshId() });
     await store.create(req);
-    await store.recordNotified(req.id, 1, { channel: 'C0INCIDENTS', ts: '1.000200' });
+    const claimed = await store.claimNotify(req.id, NOW, 60_000);
+    if (!claimed) throw new Error('not claimed');
+    await store.recordNotified(claimed.lease, NOW, {
+      notifiedSeq: 1,
+      message: { channel: 'C0INCIDENTS', ts: '1.000200' },
+    });
     const next = transition(
       req,
       { status: 'CANCELLED' },
