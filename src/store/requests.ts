@@ -393,7 +393,6 @@ export class RequestStore {
     }
   }
 
-
   /** Stores the permalink of the request's approval message next to its channel and ts. */
   async recordPermalink(id: string, permalink: string): Promise<void> {
     await this.doc.send(
