@@ -12,6 +12,7 @@ import { errorMessage, noticeMessage } from './blocks/errors.ts';
 import { recoveryPointDetailMessage } from './blocks/recovery-points.ts';
 import type { SlackMessage } from './blocks/types.ts';
 import { RECOVERY_POINT_ARN } from './commands/tokenize.ts';
+import { MAX_BACKUPS_LIMIT } from './commands/types.ts';
 import { mapLimited } from './concurrency.ts';
 import type { EnvironmentConfig } from './config.ts';
 import type { Job, JobOf, ReplyTo } from './jobs.ts';
@@ -28,7 +29,7 @@ import { notifyRequest } from './slack/notifier.ts';
 import { replyTo } from './slack/reply.ts';
 
 /** Most backups shown in one message: one section each, within Slack's 50 blocks. */
-export const MAX_BACKUPS_PAGE = 40;
+export const MAX_BACKUPS_PAGE = MAX_BACKUPS_LIMIT;
 const DESCRIBE_CONCURRENCY = 5;
 
 export interface WorkerDeps extends RestoreDeps {

@@ -1,6 +1,8 @@
 import {
   BACKUPS_DESCRIBE_USAGE,
   BACKUPS_USAGE,
+  DEFAULT_BACKUPS_LIMIT,
+  MAX_BACKUPS_LIMIT,
   RESTORE_CLI_USAGE,
   RESTORE_USAGE,
 } from '../commands/types.ts';
@@ -19,7 +21,7 @@ export function backupsHelpMessage(): SlackMessage {
         '• `--env ENV` — the environment (AWS account) to look in; default: the configured default',
         '• `--type USER|SYSTEM|AWS_BACKUP|ALL` — on-demand, automatic (deleted tables), AWS Backup recovery points (with a TABLE: vault, lifecycle), or all',
         '• `--since 7d|24h|2026-11-01` — only backups created since then (UTC)',
-        '• `--limit N` — backups per message (default 20, at most 40); a Next button shows the rest',
+        `• \`--limit N\` — backups per message (default ${DEFAULT_BACKUPS_LIMIT}, at most ${MAX_BACKUPS_LIMIT}); a Next button shows the rest`,
         '• `describe BACKUP` — everything about one backup, by ARN or by name, or one AWS Backup recovery point by ARN',
       ].join('\n'),
     ),

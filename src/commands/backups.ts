@@ -16,6 +16,8 @@ import {
   type BackupsCommand,
   type BackupTypeFilter,
   CommandError,
+  DEFAULT_BACKUPS_LIMIT,
+  MAX_BACKUPS_LIMIT,
 } from './types.ts';
 
 const FLAGS = ['--env', '--type', '--since', '--limit'] as const;
@@ -33,9 +35,13 @@ function parseType(value: string): BackupTypeFilter {
 
 function parseLimit(value: string): number {
   const limit = /^\d{1,3}$/.test(value) ? Number(value) : 0;
-  if (limit >= 1 && limit <= 100) return limit;
+  if (limit >= 1 && limit <= MAX_BACKUPS_LIMIT) return limit;
   const part = shown(value);
-  throw new CommandError(`--limit ${part} must be a whole number from 1 to 100.`, part, BACKUPS_USAGE);
+  throw new CommandError(
+    `--limit ${part} must be a whole number from 1 to ${MAX_BACKUPS_LIMIT}; Next shows the following page.`,
+    part,
+    BACKUPS_USAGE,
+  );
 }
 
 /**
@@ -80,6 +86,6 @@ export function parseBackupsCommand(text: string, now: Date): BackupsCommand {
     ...(env !== undefined && { env: checkEnv(env, BACKUPS_USAGE) }),
     type: type === undefined ? 'ALL' : parseType(type),
     ...(since !== undefined && { since: parseSince(since, now, BACKUPS_USAGE) }),
-    limit: limit === undefined ? 20 : parseLimit(limit),
+    limit: limit === undefined ? DEFAULT_BACKUPS_LIMIT : parseLimit(limit),
   };
 }

@@ -5,6 +5,9 @@ export type BackupTypeFilter = (typeof BACKUP_TYPE_FILTERS)[number];
 
 export const BACKUPS_USAGE =
   '/backups [TABLE] [--env ENV] [--type USER|SYSTEM|AWS_BACKUP|ALL] [--since 7d|24h|2026-11-01] [--limit N]';
+/** `--limit` default and most backups one /backups message shows (Slack's 50-block limit). */
+export const DEFAULT_BACKUPS_LIMIT = 20;
+export const MAX_BACKUPS_LIMIT = 40;
 export const BACKUPS_DESCRIBE_USAGE = '/backups describe BACKUP';
 export const RESTORE_USAGE = '/restore BACKUP TARGET_TABLE [--env ENV] [--reason "TEXT"] [overrides]';
 export const RESTORE_CLI_USAGE = '/restore --backup-arn ARN --target-table-name NAME [...]';

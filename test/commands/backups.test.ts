@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { backupsHelpMessage } from '../../src/blocks/help.ts';
 import { parseBackupsCommand } from '../../src/commands/backups.ts';
 import { BACKUPS_DESCRIBE_USAGE, BACKUPS_USAGE, CommandError } from '../../src/commands/types.ts';
 
@@ -34,11 +35,11 @@ describe('parseBackupsCommand: list', () => {
   });
 
   it('accepts --flag=value and flags before the table', () => {
-    expect(parse('--type=system --limit=100 Music')).toEqual({
+    expect(parse('--type=system --limit=40 Music')).toEqual({
       kind: 'list',
       table: 'Music',
       type: 'SYSTEM',
-      limit: 100,
+      limit: 40,
     });
   });
 
@@ -65,13 +66,22 @@ describe('parseBackupsCommand: list', () => {
     expect(error.usage).toBe(BACKUPS_USAGE);
   });
 
-  it.each(['0', '101', '-1', '5.5', '1e2', 'ten', '+5', '0100'])('rejects --limit %s', (value) => {
+  it.each(['0', '41', '101', '-1', '5.5', '1e2', 'ten', '+5', '0100'])('rejects --limit %s', (value) => {
     const error = errorOf(`--limit ${value}`);
     expect(error.part).toBe(value);
-    expect(error.message).toContain('from 1 to 100');
+    expect(error.message).toContain('from 1 to 40');
   });
 
-  it.each(['1', '100', '007'])('accepts --limit %s', (value) => {
+  it('regression: --limit 100 is refused with the bound the help states, not quietly capped at 40', () => {
+    const error = errorOf('--limit 100');
+    expect(error.message).toBe(
+      '--limit 100 must be a whole number from 1 to 40; Next shows the following page.',
+    );
+    const help = JSON.stringify(backupsHelpMessage());
+    expect(help).toContain('at most 40');
+  });
+
+  it.each(['1', '40', '007'])('accepts --limit %s', (value) => {
     expect(parse(`--limit ${value}`)).toMatchObject({ limit: Number(value) });
   });
 
