@@ -24,14 +24,28 @@ const PrincipalsSchema = z.strictObject({
   userGroups: z._default(z.array(SlackGroupId), []),
 });
 
-const RoleArn = () =>
-  z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'));
+/** An IAM role ARN; `whenMissing` is the message for a required one that is left out. */
+const RoleArn = (whenMissing = 'is required') =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? whenMissing : 'must be an IAM role ARN') })
+    .check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN'));
 
 export const EnvironmentSchema = z
   .strictObject({
-    accountId: z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account ID (quote it in YAML)')),
+    accountId: z
+      .string({
+        error: (issue) =>
+          typeof issue.input === 'number'
+            ? `is the number ${issue.input}: put the 12-digit account ID in quotes, e.g. accountId: "123456789012" (YAML reads it as a number and drops leading zeros)`
+            : issue.input === undefined
+              ? 'is required: the 12-digit AWS account ID, in quotes'
+              : 'must be a 12-digit AWS account ID in quotes',
+      })
+      .check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account ID (quote it in YAML)')),
     region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1')),
-    roleArn: RoleArn(),
+    roleArn: RoleArn(
+      'is required: the ARN of the role the bot assumes in this account (deploy/target-account-role.yml creates it), e.g. arn:aws:iam::123456789012:role/dynamodb-restore-bot',
+    ),
     externalId: z.optional(
       z
         .string()
@@ -134,15 +148,28 @@ export const ConfigSchema = z
           message: `is ${config.reminderMinutes}, but requests expire after approvalTimeoutMinutes (${config.approvalTimeoutMinutes}), so no reminder would ever be sent`,
         });
       }
-      if (config.defaultEnvironment && !Object.hasOwn(config.environments, config.defaultEnvironment)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['defaultEnvironment'],
-          message: `"${config.defaultEnvironment}" is not one of the environments (${Object.keys(config.environments).join(', ')})`,
-        });
-      }
     }),
+    // Runs even when an environment has problems of its own, so a misspelt default is reported
+    // with them instead of only after they are fixed.
+    z.superRefine(
+      (config, ctx) => {
+        const environments = isRecord(config.environments) ? config.environments : {};
+        const wanted = config.defaultEnvironment;
+        if (typeof wanted === 'string' && wanted !== '' && !Object.hasOwn(environments, wanted)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['defaultEnvironment'],
+            message: `"${wanted}" is not one of the environments (${Object.keys(environments).join(', ')})`,
+          });
+        }
+      },
+      { when: (payload) => isRecord(payload.value) },
+    ),
   );
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 export type BotConfig = z.infer<typeof ConfigSchema>;
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;

@@ -77,6 +77,35 @@ describe('parseConfig', () => {
     expect(problems.some((p) => p.includes('surprise'))).toBe(true);
   });
 
+  it('regression: an unquoted account ID, a missing roleArn and a misspelt defaultEnvironment are reported together, each saying what to write', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-first-run-'));
+    const file = join(dir, 'restore-bot.config.yml');
+    writeFileSync(
+      file,
+      [
+        'defaultEnvironment: production',
+        'environments:',
+        '  prod:',
+        '    accountId: 012345678901',
+        '    region: us-east-1',
+        '    approvers:',
+        '      users: [U0APPROVER]',
+      ].join('\n'),
+    );
+    let error: unknown;
+    try {
+      loadConfigFile(file);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'environments.prod.accountId: is the number 12345678901: put the 12-digit account ID in quotes, e.g. accountId: "123456789012" (YAML reads it as a number and drops leading zeros)',
+      'environments.prod.roleArn: is required: the ARN of the role the bot assumes in this account (deploy/target-account-role.yml creates it), e.g. arn:aws:iam::123456789012:role/dynamodb-restore-bot',
+      'defaultEnvironment: "production" is not one of the environments (prod)',
+    ]);
+  });
+
   it('rejects a default environment that is not configured', () => {
     expect(problemsOf({ ...good, defaultEnvironment: 'staging' })).toEqual([
       expect.stringMatching(/^defaultEnvironment: "staging" is not one of the environments/),
