@@ -105,6 +105,29 @@ export function seedDemoAws(fake: FakeAws, now = new Date()): void {
       type: 'SYSTEM' as const,
     },
   ];
+  // What a restore does not carry over, so the thread's ACTIVE reply and the settings view have
+  // something to show: TTL, a stream, point-in-time recovery, deletion protection, tags, an alarm.
+  const settings = fake.settings.of('MusicCollection');
+  settings.ttl = { status: 'ENABLED', attribute: 'ExpiresAt' };
+  settings.stream = { viewType: 'NEW_AND_OLD_IMAGES' };
+  settings.pitr = { recoveryPeriodDays: 35 };
+  settings.deletionProtection = true;
+  settings.tags.set('team', 'music');
+  settings.tags.set('cost-center', 'CC-1234');
+  fake.settings.alarms.push({
+    name: 'MusicCollection-read-throttles',
+    metric: 'ReadThrottleEvents',
+    dimensions: [{ Name: 'TableName', Value: 'MusicCollection' }],
+  });
+  // AWS Backup recovery points of MusicCollection in the default vault (restorable with awsBackupRoleArn).
+  for (const ageHours of [6, 30]) {
+    fake.backup.addRecoveryPoint({
+      tableName: 'MusicCollection',
+      createdAt: new Date(now.getTime() - ageHours * HOUR_MS),
+      itemCount: 1248,
+      sizeBytes: 181_900,
+    });
+  }
   for (const b of backups) {
     const isMusic = b.table === 'MusicCollection';
     fake.addBackup({
