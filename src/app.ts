@@ -1,7 +1,9 @@
 import { App, LogLevel, type Receiver } from '@slack/bolt';
+import { answerFailures } from './listeners/answer.ts';
 import { registerListeners } from './listeners/index.ts';
 import type { ListenerDeps } from './listeners/shared.ts';
-import { slackClientOptions } from './slack/client.ts';
+import { createWebClient, slackClientOptions } from './slack/client.ts';
+import { SlackIdentity } from './slack/identity.ts';
 import { installationGuard } from './slack/request-guard.ts';
 
 export interface CreateAppOptions {
@@ -22,17 +24,20 @@ const BOLT_LEVELS = {
 
 /** The Bolt app with every listener; one factory for the Lambda handler and the local process. */
 export function createApp(o: CreateAppOptions): App {
+  // auth.test once per process (src/slack/identity.ts), not once per request as Bolt would with
+  // a plain token and tokenVerificationEnabled: false, and not at start-up, where an unreachable
+  // Slack would crash the process.
+  const identity = new SlackIdentity(createWebClient(o.token, o.slackApiUrl), o.token, o.deps.log);
   const app = new App({
     receiver: o.receiver,
-    token: o.token,
+    authorize: identity.authorize,
     clientOptions: slackClientOptions(o.slackApiUrl),
     logLevel: BOLT_LEVELS[o.logLevel ?? 'info'],
-    // Bolt would call auth.test while it builds the app and crash the process on an unhandled
-    // rejection when Slack is unreachable; deferred, it runs with the first request instead.
-    tokenVerificationEnabled: false,
   });
+  // First: whatever fails after this, the person gets an answer (src/listeners/answer.ts).
+  app.use(answerFailures(o.deps.log));
   // Before any listener: a request from another workspace or app stops here.
-  app.use(installationGuard(o.deps.log));
+  app.use(installationGuard(o.deps.log, () => identity.get()));
   registerListeners(app, o.deps);
   app.error(async (error) => {
     o.deps.log.error('unhandled error in a Slack listener', { error, stack: (error as Error).stack });

@@ -22,12 +22,16 @@ import {
 import { LocalDispatcher } from './dispatch.ts';
 import { createLogger, type Logger } from './log.ts';
 import { newRequestId } from './restore/ids.ts';
+import { malformedSlackBody } from './slack/body-check.ts';
 import { noticeKinds } from './slack/notices/index.ts';
 import { isFutureTimestamp } from './slack/request-guard.ts';
 import { DataDirBusyError, lockDataDir } from './store/data-dir-lock.ts';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from './store/embedded.ts';
 import { ensureStateTable } from './store/requests.ts';
 import { runJob, runWatcher, type WorkerDeps } from './worker.ts';
+
+/** Slack's requests are small; anything bigger is not from Slack. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Table name inside the embedded store. */
 export const LOCAL_STATE_TABLE = 'restore-bot-state';
@@ -123,7 +127,10 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
           },
         ],
       });
-  if (receiver instanceof HTTPReceiver) refuseFutureTimestamps(receiver);
+  if (receiver instanceof HTTPReceiver) {
+    refuseFutureTimestamps(receiver);
+    refuseMalformedBodies(receiver);
+  }
   const app = createApp({
     receiver,
     token: env.SLACK_BOT_TOKEN,
@@ -193,6 +200,40 @@ function urlHost(address: AddressInfo): string {
  * Bolt's HTTPReceiver refuses a stale X-Slack-Request-Timestamp but not one far in the future;
  * this answers those 401 as well, before Bolt sees the request (see src/slack/request-guard.ts).
  */
+/**
+ * A body no listener could answer gets a 400 (src/slack/body-check.ts). The body is read here
+ * and kept on the request as `rawBody`, which Bolt's HTTPReceiver then uses instead of reading
+ * the stream again.
+ */
+function refuseMalformedBodies(receiver: HTTPReceiver): void {
+  const bolt = receiver.requestListener;
+  receiver.requestListener = (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        res.writeHead(413);
+        res.end();
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (res.writableEnded) return;
+      const raw = Buffer.concat(chunks);
+      if (malformedSlackBody(raw.toString('utf8'), req.headers['content-type'])) {
+        res.writeHead(400);
+        res.end();
+        return;
+      }
+      (req as typeof req & { rawBody: Buffer }).rawBody = raw;
+      bolt(req, res);
+    });
+  };
+}
+
 function refuseFutureTimestamps(receiver: HTTPReceiver): void {
   const bolt = receiver.requestListener;
   receiver.requestListener = (req, res) => {

@@ -1,6 +1,7 @@
 import { AwsLambdaReceiver } from '@slack/bolt';
 import { createApp } from '../app.ts';
 import { newRequestId } from '../restore/ids.ts';
+import { malformedSlackBody } from '../slack/body-check.ts';
 import { isFutureTimestamp } from '../slack/request-guard.ts';
 import { type AwsEvent, type AwsHandler, getRuntime, type Runtime } from './runtime.ts';
 
@@ -16,11 +17,14 @@ function buildSlackHandler(rt: Runtime): AwsHandler {
   const handler = receiver.toHandler();
   return async (event, context) => {
     const headers = (event.headers ?? {}) as Record<string, string | undefined>;
-    const timestamp = Object.entries(headers).find(
-      ([k]) => k.toLowerCase() === 'x-slack-request-timestamp',
-    )?.[1];
+    const header = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
     // Refused exactly as Bolt refuses a stale timestamp: 401, nothing runs.
-    if (isFutureTimestamp(timestamp, Date.now())) return { statusCode: 401, body: '' };
+    if (isFutureTimestamp(header('x-slack-request-timestamp'), Date.now()))
+      return { statusCode: 401, body: '' };
+    const raw = typeof event.body === 'string' ? event.body : '';
+    const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+    // Bolt's Lambda receiver throws on a payload it cannot parse (API Gateway then answers 500).
+    if (malformedSlackBody(body, header('content-type'))) return { statusCode: 400, body: '' };
     return handler(event, context);
   };
 }

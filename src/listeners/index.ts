@@ -9,10 +9,12 @@ import { approveButton, cancelButton, rejectButton } from './request-buttons.ts'
 import { restoreCommand } from './restore-command.ts';
 import { restoreModalSubmit } from './restore-modal-submit.ts';
 import type { ListenerDeps } from './shared.ts';
+import { OTHER_COMMANDS, unknownCommand } from './unknown-command.ts';
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command('/backups', backupsCommand(deps));
   app.command('/restore', restoreCommand(deps));
+  app.command(OTHER_COMMANDS, unknownCommand());
   // The Home tab's buttons carry the request ID in their action_id: the same listeners answer them.
   app.action(actionIdPattern(REQUEST_APPROVE_ACTION_ID), approveButton(deps));
   app.action(actionIdPattern(REQUEST_REJECT_ACTION_ID), rejectButton(deps));

@@ -42,18 +42,15 @@ function teamOf(body: Body): string | undefined {
  * `team.id` or another app's `api_app_id` is acknowledged (so Slack does not retry) and dropped
  * before any listener runs. The installation is learnt once from auth.test with the bot token.
  */
-export function installationGuard(log: Logger): Middleware<AnyMiddlewareArgs> {
-  let installation: Promise<Installation> | undefined;
+export function installationGuard(
+  log: Logger,
+  installation: () => Promise<Installation>,
+): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
-    const { client, next } = args;
-    installation ??= client.auth.test().then(
-      (r) => ({ teamId: String(r.team_id ?? ''), ...(r.app_id ? { appId: String(r.app_id) } : {}) }),
-      (err: unknown) => {
-        installation = undefined;
-        throw err;
-      },
-    );
-    const own = await installation;
+    const { next } = args;
+    // Learnt once per process (SlackIdentity); while Slack fails it, this throws and the
+    // person is told so (answerFailures) instead of the request running unchecked.
+    const own = await installation();
     const body = args.body as Body;
     const team = teamOf(body);
     const app = typeof body.api_app_id === 'string' ? body.api_app_id : undefined;
