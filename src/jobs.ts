@@ -37,6 +37,15 @@ const OverridesSchema = z.strictObject({
 export const SourceRefSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('backup'), backup: NonEmpty() }),
   z.strictObject({ kind: z.literal('recovery-point'), recoveryPointArn: NonEmpty() }),
+  z.strictObject({
+    kind: z.literal('pitr'),
+    table: NonEmpty(),
+    region: z.optional(NonEmpty()),
+    point: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('time'), at: z.iso.datetime() }),
+      z.strictObject({ kind: z.literal('latest') }),
+    ]),
+  }),
 ]);
 
 /**
@@ -71,6 +80,8 @@ export const JobSchema = z.discriminatedUnion('type', [
     env: z.optional(z.string()),
     reason: z.optional(z.string()),
     overrides: OverridesSchema,
+    /** How the command was read (a time without a zone read as UTC), for the answer. */
+    notes: z.optional(z.array(z.string())),
   }),
   z.object({ type: z.literal('request.notify'), requestId: NonEmpty() }),
   z.object({ type: z.literal('request.execute'), requestId: NonEmpty() }),

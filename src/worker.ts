@@ -6,6 +6,7 @@ import {
   backupDetailMessage,
   backupsListMessage,
   type ListedBackup,
+  type PitrLine,
   suggestedTargetName,
 } from './blocks/backups.ts';
 import { errorMessage, noticeMessage } from './blocks/errors.ts';
@@ -106,12 +107,27 @@ function describeEntry(target: TargetAccount, entry: ListedBackup): Promise<List
   );
 }
 
+/** The table's point-in-time recovery for the head of `/backups TABLE`; a failure is shown, not thrown. */
+async function pitrLine(target: TargetAccount, table: string): Promise<PitrLine> {
+  try {
+    return { table, status: await target.describeContinuousBackups(table) };
+  } catch (err) {
+    if (err instanceof AwsOperationError && err.code === 'TableNotFoundException')
+      return { table, missing: true };
+    if (err instanceof AwsOperationError) return { table, error: err.userMessage };
+    throw err;
+  }
+}
+
 async function listBackups(deps: WorkerDeps, job: JobOf<'backups.list'>): Promise<SlackMessage> {
   const env = await authoriseRequester(deps.config, deps.directory, job);
   if ('refusal' in env) return errorMessage(env.refusal);
   const { accountId, region } = env.env;
   const target = await deps.targets(env.name, job.userId);
-  const { entries, notice } = await listEntries(target, env.env, job);
+  const [{ entries, notice }, pitr] = await Promise.all([
+    listEntries(target, env.env, job),
+    job.table && job.offset === 0 ? pitrLine(target, job.table) : undefined,
+  ]);
   const pageSize = Math.min(job.limit, MAX_BACKUPS_PAGE);
   const page = entries.slice(job.offset, job.offset + pageSize);
   const described = await mapLimited(page, DESCRIBE_CONCURRENCY, (entry) => describeEntry(target, entry));
@@ -120,6 +136,7 @@ async function listBackups(deps: WorkerDeps, job: JobOf<'backups.list'>): Promis
   const more = { ...query, offset: job.offset + pageSize };
   return backupsListMessage({
     backups: entries,
+    ...(pitr ? { pitr } : {}),
     environment: env.name,
     accountId,
     region,
@@ -173,15 +190,16 @@ async function requestRestore(deps: WorkerDeps, job: JobOf<'restore.request'>): 
     ...(job.env ? { env: job.env } : {}),
     ...(job.reason ? { reason: job.reason } : {}),
   });
+  const notes = job.notes?.length ? `${job.notes.map((n) => `:information_source: ${n}`).join('\n')}\n` : '';
   switch (outcome.kind) {
     case 'refused':
-      return errorMessage(outcome.text);
+      return errorMessage(`${notes}${outcome.text}`);
     case 'ambiguous':
       return backupCandidatesMessage(outcome.name, outcome.candidates, deps.now());
     case 'created': {
       const r = outcome.request;
       const text = `Request *${r.id}* is posted in <#${r.channelId}>: restore ${sourceLabel(r.source)} into *${r.targetTable}* (${r.environment}). It needs ${r.requiredApprovals} approval${r.requiredApprovals === 1 ? '' : 's'} from ${outcome.approvers} by ${r.expiresAt.slice(11, 16)} UTC.`;
-      return noticeMessage(text);
+      return noticeMessage(`${notes}${text}`);
     }
   }
 }

@@ -297,7 +297,7 @@ export function mapAwsError(err: unknown, context: AwsErrorContext): AwsOperatio
         facts.name,
         false,
         `${context.roleArn ? `The role ${context.roleArn}` : 'The configured role'} lacks permission for dynamodb:${op}${at}. ` +
-          (op === 'RestoreTableFromBackup'
+          (op === 'RestoreTableFromBackup' || op === 'RestoreTableToPointInTime'
             ? 'A restore also needs PutItem, UpdateItem, DeleteItem, GetItem, Query, Scan and BatchWriteItem on the target table. '
             : '') +
           `Grant it in the role's policy (AWS said: ${sentence(facts.message)})`,
@@ -365,7 +365,17 @@ export function mapAwsError(err: unknown, context: AwsErrorContext): AwsOperatio
       return make(
         facts.name,
         false,
-        `${capitalise(tableRef(context))} does not exist${at}. Check the table name and --env.`,
+        op === 'RestoreTableToPointInTime' || op === 'DescribeContinuousBackups'
+          ? `Source ${tableRef(context)} does not exist${at}, so it has no point-in-time recovery window. ` +
+              `If it was deleted, restore its SYSTEM backup instead (/backups ${context.tableName ?? 'TABLE'} --type SYSTEM).`
+          : `${capitalise(tableRef(context))} does not exist${at}. Check the table name and --env.`,
+      );
+    case 'PointInTimeRecoveryUnavailableException':
+      return make(
+        facts.name,
+        false,
+        `Point-in-time recovery is not enabled on ${tableRef(context)}${at}, so it cannot be restored to a point in time. ` +
+          `Restore one of its backups instead (/backups ${context.tableName ?? 'TABLE'}).`,
       );
     case 'ResourceNotFoundException':
       return make(
@@ -392,8 +402,9 @@ export function mapAwsError(err: unknown, context: AwsErrorContext): AwsOperatio
       return make(
         facts.name,
         false,
-        `The restore time is outside the point-in-time recovery window of ${tableRef(context)}${at}. ` +
-          'Choose a time inside the window.',
+        `The restore time is outside the point-in-time recovery window of ${tableRef(context)}${at} ` +
+          '(the window moves: its start advances as days pass). Ask again with a time inside the window; ' +
+          `/backups ${context.tableName ?? 'TABLE'} shows it.`,
       );
     case 'ValidationException':
       return make(

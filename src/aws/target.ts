@@ -2,6 +2,7 @@ import {
   type BackupDescription,
   type BackupSummary,
   DescribeBackupCommand,
+  DescribeContinuousBackupsCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
@@ -11,6 +12,8 @@ import {
   type ProvisionedThroughput,
   RestoreTableFromBackupCommand,
   type RestoreTableFromBackupInput,
+  RestoreTableToPointInTimeCommand,
+  type RestoreTableToPointInTimeInput,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { type BotConfig, type EnvironmentConfig, environmentNamed } from '../config.ts';
@@ -24,7 +27,14 @@ import {
 import { createDynamoDbClient, createStsClient } from './clients.ts';
 import { type AwsErrorContext, AwsOperationError, mapAwsError } from './errors.ts';
 import { RoleSessions } from './sessions.ts';
-import type { ListBackupsFilter, TableInfo, TargetAccount, TargetAccountFactory } from './types.ts';
+import type {
+  ListBackupsFilter,
+  PitrStatus,
+  PointInTimeRestoreInput,
+  TableInfo,
+  TargetAccount,
+  TargetAccountFactory,
+} from './types.ts';
 
 /** Builds the DynamoDB client for one role session; tests hand in one pointed at a fake. */
 export type DynamoDbClientFactory = (init: {
@@ -88,6 +98,8 @@ function fromDescription(description: BackupDescription | undefined, backupArn: 
 
 function fromTable(table: TableDescription | undefined, fallbackName: string): TableInfo {
   const restore = table?.RestoreSummary;
+  const gsis = table?.GlobalSecondaryIndexes?.flatMap((i) => (i.IndexName ? [i.IndexName] : []));
+  const lsis = table?.LocalSecondaryIndexes?.flatMap((i) => (i.IndexName ? [i.IndexName] : []));
   return compact({
     name: table?.TableName ?? fallbackName,
     arn: table?.TableArn,
@@ -97,7 +109,12 @@ function fromTable(table: TableDescription | undefined, fallbackName: string): T
     creationDateTime: iso(table?.CreationDateTime),
     restoreInProgress: restore?.RestoreInProgress,
     sourceBackupArn: restore?.SourceBackupArn,
+    sourceTableArn: restore?.SourceTableArn,
     restoreDateTime: iso(restore?.RestoreDateTime),
+    globalSecondaryIndexes: gsis?.length ? gsis : undefined,
+    localSecondaryIndexes: lsis?.length ? lsis : undefined,
+    // Tables created before on-demand existed report no BillingModeSummary; they are provisioned.
+    billingMode: table ? (table.BillingModeSummary?.BillingMode ?? 'PROVISIONED') : undefined,
   });
 }
 
@@ -105,27 +122,70 @@ function newestFirst(a: BackupInfo, b: BackupInfo): number {
   return b.createdAt.localeCompare(a.createdAt);
 }
 
-function usableThroughput(t: ProvisionedThroughput | undefined): ProvisionedThroughput | undefined {
+function usableThroughput(
+  t: { ReadCapacityUnits?: number | undefined; WriteCapacityUnits?: number | undefined } | undefined,
+): ProvisionedThroughput | undefined {
   // On-demand tables report 0/0 here, which AWS rejects as a provisioned setting.
   return t?.ReadCapacityUnits && t.WriteCapacityUnits
     ? { ReadCapacityUnits: t.ReadCapacityUnits, WriteCapacityUnits: t.WriteCapacityUnits }
     : undefined;
 }
 
+/** The index definitions a restore repeats when it leaves some indexes out. */
+export interface SourceIndexes {
+  /** 'the backup' or 'table Orders', for messages. */
+  what: string;
+  gsis: readonly {
+    IndexName?: string | undefined;
+    KeySchema?: GlobalSecondaryIndex['KeySchema'];
+    Projection?: GlobalSecondaryIndex['Projection'];
+    ProvisionedThroughput?:
+      | { ReadCapacityUnits?: number | undefined; WriteCapacityUnits?: number | undefined }
+      | undefined;
+    OnDemandThroughput?: GlobalSecondaryIndex['OnDemandThroughput'];
+  }[];
+  lsis: readonly {
+    IndexName?: string | undefined;
+    KeySchema?: LocalSecondaryIndex['KeySchema'];
+    Projection?: LocalSecondaryIndex['Projection'];
+  }[];
+  billingMode?: string | undefined;
+}
+
+/** The indexes of a backup's source table, from DescribeBackup. */
+export function backupIndexes(description: BackupDescription | undefined): SourceIndexes {
+  const features = description?.SourceTableFeatureDetails;
+  return {
+    what: 'The backup',
+    gsis: features?.GlobalSecondaryIndexes ?? [],
+    lsis: features?.LocalSecondaryIndexes ?? [],
+    billingMode: description?.SourceTableDetails?.BillingMode,
+  };
+}
+
+/** The indexes of a live table, from DescribeTable. */
+export function tableIndexes(table: TableDescription | undefined, name: string): SourceIndexes {
+  return {
+    what: `Table ${name}`,
+    gsis: table?.GlobalSecondaryIndexes ?? [],
+    lsis: table?.LocalSecondaryIndexes ?? [],
+    billingMode: table ? (table.BillingModeSummary?.BillingMode ?? 'PROVISIONED') : undefined,
+  };
+}
+
 /**
  * Index overrides for a restore that leaves some indexes out. AWS restores every index unless an
  * override list is given, and an override must repeat each kept index in full, so the definitions
- * come from the backup itself.
+ * come from the source itself (the backup, or the table restored to a point in time).
  */
 export function indexOverrides(
-  description: BackupDescription | undefined,
+  source: SourceIndexes,
   overrides: RestoreOverrides,
+  operation = 'RestoreTableFromBackup',
 ): Pick<RestoreTableFromBackupInput, 'GlobalSecondaryIndexOverride' | 'LocalSecondaryIndexOverride'> {
   const drop = overrides.dropIndexes;
   if (!drop || (Array.isArray(drop) && drop.length === 0)) return {};
-  const features = description?.SourceTableFeatureDetails;
-  const gsis = features?.GlobalSecondaryIndexes ?? [];
-  const lsis = features?.LocalSecondaryIndexes ?? [];
+  const { gsis, lsis } = source;
   const known = new Set([...gsis, ...lsis].flatMap((i) => (i.IndexName ? [i.IndexName] : [])));
   const dropped = new Set(drop === 'ALL' ? known : drop);
   if (drop !== 'ALL') {
@@ -134,14 +194,14 @@ export function indexOverrides(
       const have = known.size > 0 ? `It has: ${[...known].join(', ')}.` : 'It has no secondary indexes.';
       throw new AwsOperationError({
         code: 'UnknownIndex',
-        operation: 'RestoreTableFromBackup',
+        operation,
         retryable: false,
-        userMessage: `The backup has no index named ${unknown.join(', ')}, so it cannot be dropped. ${have}`,
+        userMessage: `${source.what} has no index named ${unknown.join(', ')}, so it cannot be dropped. ${have}`,
       });
     }
   }
 
-  const billing = overrides.billingMode ?? description?.SourceTableDetails?.BillingMode ?? 'PROVISIONED';
+  const billing = overrides.billingMode ?? source.billingMode ?? 'PROVISIONED';
   const overrideThroughput = overrides.provisionedThroughput
     ? {
         ReadCapacityUnits: overrides.provisionedThroughput.readCapacityUnits,
@@ -184,6 +244,31 @@ export function indexOverrides(
   return result;
 }
 
+/** The billing, throughput and encryption overrides, as both restore calls spell them. */
+function overrideParams(
+  overrides: RestoreOverrides,
+): Pick<
+  RestoreTableFromBackupInput,
+  'BillingModeOverride' | 'ProvisionedThroughputOverride' | 'SSESpecificationOverride'
+> {
+  const params: ReturnType<typeof overrideParams> = {};
+  if (overrides.billingMode) params.BillingModeOverride = overrides.billingMode;
+  if (overrides.provisionedThroughput) {
+    params.ProvisionedThroughputOverride = {
+      ReadCapacityUnits: overrides.provisionedThroughput.readCapacityUnits,
+      WriteCapacityUnits: overrides.provisionedThroughput.writeCapacityUnits,
+    };
+  }
+  if (overrides.sse) {
+    params.SSESpecificationOverride = compact({
+      Enabled: overrides.sse.enabled,
+      SSEType: overrides.sse.sseType,
+      KMSMasterKeyId: overrides.sse.kmsMasterKeyId,
+    });
+  }
+  return params;
+}
+
 class DynamoDbTargetAccount implements TargetAccount {
   readonly accountId: string;
   readonly region: string;
@@ -193,9 +278,15 @@ class DynamoDbTargetAccount implements TargetAccount {
     private readonly env: EnvironmentConfig,
     private readonly client: DynamoDBClient,
     readonly recoveryPoints: RecoveryPoints,
+    /** A client of the same role session in another region (a cross-region source table). */
+    private readonly clientIn: (region: string) => DynamoDBClient,
   ) {
     this.accountId = env.accountId;
     this.region = env.region;
+  }
+
+  private regional(region: string | undefined): DynamoDBClient {
+    return !region || region === this.region ? this.client : this.clientIn(region);
   }
 
   private context(operation: string, extra: Partial<AwsErrorContext> = {}): AwsErrorContext {
@@ -256,14 +347,60 @@ class DynamoDbTargetAccount implements TargetAccount {
     return all.filter((backup) => backup.name === name);
   }
 
-  async describeTable(tableName: string): Promise<TableInfo | undefined> {
+  private async describeTableRaw(tableName: string, region?: string): Promise<TableDescription | undefined> {
     try {
-      const output = await this.client.send(new DescribeTableCommand({ TableName: tableName }));
-      return fromTable(output.Table, tableName);
+      const output = await this.regional(region).send(new DescribeTableCommand({ TableName: tableName }));
+      return output.Table ?? {};
     } catch (err) {
       if ((err as { name?: unknown } | null)?.name === 'ResourceNotFoundException') return undefined;
-      throw mapAwsError(err, this.context('DescribeTable', { tableName }));
+      throw mapAwsError(err, this.context('DescribeTable', compact({ tableName, region })));
     }
+  }
+
+  async describeTable(tableName: string, region?: string): Promise<TableInfo | undefined> {
+    const table = await this.describeTableRaw(tableName, region);
+    return table ? fromTable(table, tableName) : undefined;
+  }
+
+  async describeContinuousBackups(tableName: string, region?: string): Promise<PitrStatus> {
+    const output = await this.call(
+      this.context('DescribeContinuousBackups', compact({ tableName, region })),
+      () => this.regional(region).send(new DescribeContinuousBackupsCommand({ TableName: tableName })),
+    );
+    const pitr = output.ContinuousBackupsDescription?.PointInTimeRecoveryDescription;
+    return compact({
+      enabled: pitr?.PointInTimeRecoveryStatus === 'ENABLED',
+      earliest: iso(pitr?.EarliestRestorableDateTime),
+      latest: iso(pitr?.LatestRestorableDateTime),
+      recoveryPeriodInDays: pitr?.RecoveryPeriodInDays,
+    });
+  }
+
+  async restoreTableToPointInTime(input: PointInTimeRestoreInput): Promise<TableInfo> {
+    const { sourceTableArn, sourceTableName, sourceRegion, targetTable, overrides } = input;
+    const operation = 'RestoreTableToPointInTime';
+    const dropping = overrides.dropIndexes === 'ALL' || (overrides.dropIndexes?.length ?? 0) > 0;
+    const indexes = dropping
+      ? indexOverrides(
+          tableIndexes(await this.describeTableRaw(sourceTableArn, sourceRegion), sourceTableName),
+          overrides,
+          operation,
+        )
+      : {};
+    const request: RestoreTableToPointInTimeInput = {
+      SourceTableArn: sourceTableArn,
+      TargetTableName: targetTable,
+      ...(input.restoreDateTime
+        ? { RestoreDateTime: new Date(input.restoreDateTime) }
+        : { UseLatestRestorableTime: true }),
+      ...indexes,
+      ...overrideParams(overrides),
+    };
+    // The call is made in the environment's region: a source in another region restores across.
+    const output = await this.call(this.context(operation, { tableName: sourceTableName }), () =>
+      this.client.send(new RestoreTableToPointInTimeCommand(request)),
+    );
+    return fromTable(output.TableDescription, targetTable);
   }
 
   async restoreTableFromBackup(input: {
@@ -273,26 +410,15 @@ class DynamoDbTargetAccount implements TargetAccount {
   }): Promise<TableInfo> {
     const { backup, targetTable, overrides } = input;
     const dropping = overrides.dropIndexes === 'ALL' || (overrides.dropIndexes?.length ?? 0) > 0;
-    const indexes = dropping ? indexOverrides(await this.describeBackupRaw(backup.arn), overrides) : {};
+    const indexes = dropping
+      ? indexOverrides(backupIndexes(await this.describeBackupRaw(backup.arn)), overrides)
+      : {};
     const request: RestoreTableFromBackupInput = {
       TargetTableName: targetTable,
       BackupArn: backup.arn,
       ...indexes,
+      ...overrideParams(overrides),
     };
-    if (overrides.billingMode) request.BillingModeOverride = overrides.billingMode;
-    if (overrides.provisionedThroughput) {
-      request.ProvisionedThroughputOverride = {
-        ReadCapacityUnits: overrides.provisionedThroughput.readCapacityUnits,
-        WriteCapacityUnits: overrides.provisionedThroughput.writeCapacityUnits,
-      };
-    }
-    if (overrides.sse) {
-      request.SSESpecificationOverride = compact({
-        Enabled: overrides.sse.enabled,
-        SSEType: overrides.sse.sseType,
-        KMSMasterKeyId: overrides.sse.kmsMasterKeyId,
-      });
-    }
     const output = await this.call(
       this.context('RestoreTableFromBackup', { tableName: targetTable, backupArn: backup.arn }),
       () => this.client.send(new RestoreTableFromBackupCommand(request)),
@@ -361,8 +487,19 @@ export function createTargetAccountFactory(init: {
       region: env.region,
       roleArn: env.roleArn,
     });
-    const target = new DynamoDbTargetAccount(environment, env, client, recoveryPoints);
-    cache.set(key, { target, clients: [client, backupClient], lastUsed: at });
+    const clients: { destroy(): void }[] = [client, backupClient];
+    const others = new Map<string, DynamoDBClient>();
+    const clientIn = (region: string) => {
+      let other = others.get(region);
+      if (!other) {
+        other = clientFactory({ region, credentials });
+        others.set(region, other);
+        clients.push(other);
+      }
+      return other;
+    };
+    const target = new DynamoDbTargetAccount(environment, env, client, recoveryPoints, clientIn);
+    cache.set(key, { target, clients, lastUsed: at });
     return target;
   };
 }

@@ -13,9 +13,37 @@ export interface TableInfo {
   /** ISO-8601 */
   creationDateTime?: string;
   restoreInProgress?: boolean;
+  /** RestoreSummary: the backup a restored table came from (absent for a point-in-time restore). */
   sourceBackupArn?: string;
-  /** ISO-8601 */
+  /** RestoreSummary: the table a restored table came from. */
+  sourceTableArn?: string;
+  /** ISO-8601, RestoreSummary.RestoreDateTime: the restore point, or the backup's time. */
   restoreDateTime?: string;
+  globalSecondaryIndexes?: string[];
+  localSecondaryIndexes?: string[];
+  billingMode?: string;
+}
+
+/** A table's point-in-time recovery (DescribeContinuousBackups). */
+export interface PitrStatus {
+  enabled: boolean;
+  /** ISO-8601; set when enabled. */
+  earliest?: string;
+  /** ISO-8601; set when enabled. */
+  latest?: string;
+  recoveryPeriodInDays?: number;
+}
+
+/** What RestoreTableToPointInTime needs. */
+export interface PointInTimeRestoreInput {
+  sourceTableArn: string;
+  sourceTableName: string;
+  /** The source table's region; the call itself is made in the environment's region. */
+  sourceRegion: string;
+  targetTable: string;
+  /** ISO-8601; absent = the latest restorable time. */
+  restoreDateTime?: string;
+  overrides: RestoreOverrides;
 }
 
 export interface ListBackupsFilter {
@@ -40,8 +68,15 @@ export interface TargetAccount {
   describeBackup(backupArn: string): Promise<BackupInfo>;
   /** Backups whose name equals `name` exactly (any table), newest first. */
   findBackupsByName(name: string): Promise<BackupInfo[]>;
-  /** DescribeTable; undefined when the table does not exist. */
-  describeTable(tableName: string): Promise<TableInfo | undefined>;
+  /** DescribeTable (in `region`, default the environment's); undefined when the table does not exist. */
+  describeTable(tableName: string, region?: string): Promise<TableInfo | undefined>;
+  /**
+   * DescribeContinuousBackups (in `region`, default the environment's). A missing table throws
+   * AwsOperationError with code TableNotFoundException.
+   */
+  describeContinuousBackups(tableName: string, region?: string): Promise<PitrStatus>;
+  /** RestoreTableToPointInTime in the environment's region, with the overrides applied. */
+  restoreTableToPointInTime(input: PointInTimeRestoreInput): Promise<TableInfo>;
   /** RestoreTableFromBackup with the overrides applied against the backup's own indexes. */
   restoreTableFromBackup(input: {
     backup: BackupInfo;

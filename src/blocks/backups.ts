@@ -1,6 +1,14 @@
 import type { types } from '@slack/bolt';
+import type { PitrStatus } from '../aws/types.ts';
 import type { BackupInfo } from '../restore/types.ts';
-import { formatBytes, formatCount, formatRelative, formatUtc, formatWhen } from './format.ts';
+import {
+  formatBytes,
+  formatCount,
+  formatRelative,
+  formatUtc,
+  formatUtcSeconds,
+  formatWhen,
+} from './format.ts';
 import {
   actions,
   button,
@@ -23,8 +31,11 @@ import type { SlackMessage } from './types.ts';
 export const BACKUPS_MORE_ACTION_ID = 'backups_more';
 /** A page size that stays readable on a phone. */
 export const DEFAULT_BACKUPS_PAGE_SIZE = 20;
-/** Header, summary line, a notice, "Showing x–y of z" and the button take five blocks; backups get the rest. */
-export const MAX_BACKUPS_PAGE_SIZE = MAX_MESSAGE_BLOCKS - 5;
+/**
+ * Header, point-in-time recovery line, summary line, a notice, "Showing x–y of z" and the button
+ * take six blocks; backups get the rest.
+ */
+export const MAX_BACKUPS_PAGE_SIZE = MAX_MESSAGE_BLOCKS - 6;
 
 const RESTORED_SUFFIX = '-restored';
 
@@ -35,8 +46,16 @@ function isRecoveryPoint(entry: ListedBackup): entry is ListedRecoveryPoint {
   return 'kind' in entry && entry.kind === 'recovery-point';
 }
 
+/** The point-in-time recovery of the table a `/backups TABLE` names, as far as it could be read. */
+export type PitrLine =
+  | { table: string; status: PitrStatus }
+  | { table: string; missing: true }
+  | { table: string; error: string };
+
 export interface BackupsListInput {
   backups: ListedBackup[];
+  /** With a TABLE, its point-in-time recovery heads the first page. */
+  pitr?: PitrLine;
   environment: string;
   accountId: string;
   region: string;
@@ -93,6 +112,30 @@ function backupSection(b: BackupInfo, now: Date): types.SectionBlock {
   );
 }
 
+/** One section on the table's point-in-time recovery: on with its window, off, or unknown. */
+export function pitrSection(line: PitrLine, now: Date): types.SectionBlock {
+  const table = code(line.table);
+  if ('missing' in line) {
+    return section(
+      `:rewind: Table ${table} does not exist, so it has no point-in-time recovery. If it was deleted with point-in-time recovery on, DynamoDB kept a SYSTEM backup: \`/backups ${clip(line.table, MAX_NAME)} --type SYSTEM\`.`,
+    );
+  }
+  if ('error' in line) {
+    return section(
+      `:rewind: The point-in-time recovery of ${table} could not be checked: ${clip(line.error, 1500)}`,
+    );
+  }
+  const { status } = line;
+  if (!status.enabled || !status.earliest || !status.latest) {
+    return section(
+      `:rewind: Point-in-time recovery of ${table} is *off*: it cannot be restored to a point in time, only from a backup.`,
+    );
+  }
+  return section(
+    `:rewind: Point-in-time recovery of ${table} is *on*: restorable from ${formatUtcSeconds(status.earliest)} to ${formatUtcSeconds(status.latest)} (${formatRelative(status.latest, now)}). Restore with \`/restore pitr ${clip(line.table, MAX_NAME)} ${clip(suggestedTargetName(line.table), MAX_NAME)} --at TIME\` (or \`--ago 15m\`, \`--latest\`).`,
+  );
+}
+
 /** A target name to suggest: the source name plus "-restored", kept within DynamoDB's 255. */
 export function suggestedTargetName(tableName: string): string {
   return tableName.slice(0, MAX_NAME - RESTORED_SUFFIX.length) + RESTORED_SUFFIX;
@@ -110,11 +153,13 @@ export function backupsListMessage(input: BackupsListInput): SlackMessage {
   const total = backups.length;
   const filter = filterSummary.trim() === '' ? undefined : clip(filterSummary, 500);
   const head = header(`:floppy_disk: Backups in ${environment}`);
+  const pitr = input.pitr && offset === 0 ? [pitrSection(input.pitr, now)] : [];
 
   if (total === 0) {
     const none = filter ? `No backups match ${filter}` : 'No backups found';
     return message(`${none} in ${clip(environment, 64)}.`, [
       head,
+      ...pitr,
       section(`:mag: ${none} in ${where(environment, accountId, region)}.`),
       ...(input.notice ? [context([`:warning: ${clip(input.notice, 1000)}`])] : []),
       context([
@@ -125,6 +170,7 @@ export function backupsListMessage(input: BackupsListInput): SlackMessage {
 
   const blocks: types.KnownBlock[] = [
     head,
+    ...pitr,
     context([
       [where(environment, accountId, region), filter, plural(total, 'backup')]
         .filter((part) => part !== undefined)

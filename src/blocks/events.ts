@@ -40,7 +40,7 @@ export interface FailureExplanation {
 
 const ACCESS_DENIED: FailureExplanation = {
   meaning: "The bot's IAM role in this account is not allowed to do this restore.",
-  todo: 'Ask whoever owns the role to check its policy: a restore needs `dynamodb:RestoreTableFromBackup` plus write access to the new table (`PutItem`, `UpdateItem`, `DeleteItem`, `GetItem`, `Query`, `Scan`, `BatchWriteItem`), and use of the KMS key if the table has a customer managed key. Then request again.',
+  todo: 'Ask whoever owns the role to check its policy: a restore needs `dynamodb:RestoreTableFromBackup` (from a backup) or `dynamodb:RestoreTableToPointInTime` (to a point in time) plus write access to the new table (`PutItem`, `UpdateItem`, `DeleteItem`, `GetItem`, `Query`, `Scan`, `BatchWriteItem`), and use of the KMS key if the table has a customer managed key. Then request again.',
 };
 
 const EXPLANATIONS: Readonly<Record<string, FailureExplanation>> = {
@@ -59,6 +59,20 @@ const EXPLANATIONS: Readonly<Record<string, FailureExplanation>> = {
   BackupInUseException: {
     meaning: 'Another operation (a restore or a deletion) is using this backup right now.',
     todo: 'Wait a few minutes and request the restore again.',
+  },
+  PointInTimeRecoveryUnavailableException: {
+    meaning:
+      'Point-in-time recovery is not enabled on the source table (it was turned off after the request).',
+    todo: 'Restore one of its backups instead (`/backups TABLE`), or turn point-in-time recovery on again and request a time after that.',
+  },
+  InvalidRestoreTimeException: {
+    meaning:
+      'The restore point is outside the source table’s recovery window: the window’s start moves forward as days pass, and it ends a few minutes before now.',
+    todo: 'Look at the window with `/backups TABLE` and request again with a time inside it, or with `--latest`.',
+  },
+  TableNotFoundException: {
+    meaning: 'The source table no longer exists, so it has no point-in-time recovery window.',
+    todo: 'If it was deleted, restore its SYSTEM backup instead: `/backups TABLE --type SYSTEM`.',
   },
   LimitExceededException: {
     meaning:
@@ -172,7 +186,7 @@ function activeBlocks(req: RestoreRequest, event: RequestEvent, now: Date): type
       `*Size*\n${formatBytes(r.sizeBytes)}${versus(formatBytes(expected?.sizeBytes))}`,
       `*Started*\n${formatWhen(r.startedAt, now)}`,
       `*Finished*\n${formatWhen(finished, now)}`,
-      `*Restored from*\n${source.restoredFrom}`,
+      `*Restored from*\n${source.restoredFrom(r.restorePoint)}`,
       `*Overrides*\n${clip(overridesSummary(req.overrides), 1900)}`,
     ]),
     section(

@@ -29,6 +29,30 @@ export function formatUtc(iso: string | undefined): string {
   return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())} UTC`;
 }
 
+/** `2026-12-02T09:55:00Z` → `2026-12-02 09:55:00 UTC`: to the second, for restore points. */
+export function formatUtcSeconds(iso: string | undefined): string {
+  const ms = parse(iso);
+  if (ms === undefined) return iso ? iso : 'unknown time';
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/**
+ * A span in words, to the minute: `45 seconds`, `14 minutes`, `2 hours 5 minutes`,
+ * `3 days 4 hours`. Negative spans count as their size.
+ */
+export function formatSpan(ms: number): string {
+  const abs = Math.abs(Number.isFinite(ms) ? ms : 0);
+  const unit = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+  if (abs < MINUTE) return unit(Math.floor(abs / 1000), 'second');
+  if (abs < HOUR) return unit(Math.floor(abs / MINUTE), 'minute');
+  if (abs < DAY) {
+    const minutes = Math.floor((abs % HOUR) / MINUTE);
+    return `${unit(Math.floor(abs / HOUR), 'hour')}${minutes ? ` ${unit(minutes, 'minute')}` : ''}`;
+  }
+  const hours = Math.floor((abs % DAY) / HOUR);
+  return `${unit(Math.floor(abs / DAY), 'day')}${hours ? ` ${unit(hours, 'hour')}` : ''}`;
+}
+
 /**
  * How long ago (or how soon) `iso` is from `now`: `just now`, `12m ago`, `3h ago`, `4d ago`,
  * `in 25m`. Rounds down, so "3h ago" means at least three hours.

@@ -3,6 +3,8 @@ import {
   BACKUPS_USAGE,
   DEFAULT_BACKUPS_LIMIT,
   MAX_BACKUPS_LIMIT,
+  PITR_CLI_USAGE,
+  PITR_USAGE,
   RESTORE_CLI_USAGE,
   RESTORE_USAGE,
 } from '../commands/types.ts';
@@ -17,7 +19,7 @@ export function backupsHelpMessage(): SlackMessage {
     section(
       [
         '*Options*',
-        '• `TABLE` — only backups of this table (exact name, case-sensitive)',
+        '• `TABLE` — only backups of this table (exact name, case-sensitive); the answer starts with its point-in-time recovery (on or off, and the window)',
         '• `--env ENV` — the environment (AWS account) to look in; default: the configured default',
         '• `--type USER|SYSTEM|AWS_BACKUP|ALL` — on-demand, automatic (deleted tables), AWS Backup recovery points (with a TABLE: vault, lifecycle), or all',
         '• `--since 7d|24h|2026-11-01` — only backups created since then (UTC)',
@@ -33,7 +35,9 @@ export function backupsHelpMessage(): SlackMessage {
         '`/backups describe arn:aws:dynamodb:us-east-1:123456789012:table/Orders/backup/01700000000000-abcdefgh`',
       ].join('\n'),
     ),
-    context(['Then restore one with `/restore BACKUP TARGET_TABLE` (`/restore help`).']),
+    context([
+      'Then restore one with `/restore BACKUP TARGET_TABLE`, or the table as it was at a point in time with `/restore pitr TABLE TARGET_TABLE --at TIME` (`/restore help`).',
+    ]),
   ]);
 }
 
@@ -50,12 +54,14 @@ export function restoreHelpMessage(environments: string[]): SlackMessage {
           2000,
         );
   return message(`Usage: ${RESTORE_USAGE}`, [
-    header(':recycle: /restore — restore a DynamoDB table from a backup'),
+    header(':recycle: /restore — restore a DynamoDB table from a backup or to a point in time'),
     section(
       [
         '```',
         RESTORE_USAGE,
         RESTORE_CLI_USAGE,
+        PITR_USAGE,
+        PITR_CLI_USAGE,
         '/restore status [REQUEST_ID]',
         '/restore cancel REQUEST_ID',
         '/restore help',
@@ -74,6 +80,15 @@ export function restoreHelpMessage(environments: string[]): SlackMessage {
     ),
     section(
       [
+        "*To a point in time* (point-in-time recovery, within the table's window of up to 35 days)",
+        "• `SOURCE_TABLE` — a table name, or its ARN (`--source-table-arn`); an ARN or `--source-region` of another region restores across regions into the environment's region",
+        '• `--at TIME` / `--restore-date-time TIME` — `2026-12-02T09:55:00Z`, `2026-12-02T10:55+01:00`, `"2026-12-02 09:55"` (no zone: read as UTC) or epoch seconds',
+        '• `--ago DURATION` — e.g. `15m`, `2h`, `1d` before now · `--latest` / `--use-latest-restorable-time` — the latest restorable time (a few minutes ago)',
+        '• `/backups TABLE` shows whether point-in-time recovery is on and its window',
+      ].join('\n'),
+    ),
+    section(
+      [
         '*Overrides* (AWS CLI flag names)',
         '• `--billing-mode-override PAY_PER_REQUEST|PROVISIONED`',
         '• `--provisioned-throughput-override ReadCapacityUnits=N,WriteCapacityUnits=N`',
@@ -86,6 +101,8 @@ export function restoreHelpMessage(environments: string[]): SlackMessage {
         '*Examples*',
         '`/restore nightly-2026-11-24 Orders-restored --env prod --reason "INC-123 bad deploy deleted items"`',
         '`/restore --backup-arn arn:aws:dynamodb:us-east-1:123456789012:table/Orders/backup/01700000000000-abcdefgh --target-table-name Orders-restored`',
+        '`/restore pitr Orders Orders-0955 --at "2026-12-02 09:55" --reason "INC-123 bad deploy at 09:56"`',
+        '`/restore --source-table-name Orders --target-table-name Orders-latest --use-latest-restorable-time`',
         '`/restore status` · `/restore cancel R-7KQ2MX`',
       ].join('\n'),
     ),

@@ -12,7 +12,10 @@ export const RESTORE_MODAL_CALLBACK_ID = 'restore_modal';
 
 /** block_id / action_id of every input in the restore modal, for the submission listener. */
 export const RESTORE_MODAL_INPUTS = {
+  sourceKind: { blockId: 'restore_source_kind', actionId: 'source_kind' },
   backup: { blockId: 'restore_backup', actionId: 'backup' },
+  sourceTable: { blockId: 'restore_source_table', actionId: 'source_table' },
+  pointInTime: { blockId: 'restore_point_in_time', actionId: 'point_in_time' },
   targetTable: { blockId: 'restore_target_table', actionId: 'target_table' },
   environment: { blockId: 'restore_environment', actionId: 'environment' },
   reason: { blockId: 'restore_reason', actionId: 'reason' },
@@ -89,9 +92,13 @@ function environmentElement(environments: string[], defaultEnvironment: string |
   return select;
 }
 
+/** The two kinds of restore the form offers; the value is the source kind. */
+const SOURCE_KINDS = [option('backup', 'From a backup'), option('pitr', 'To a point in time')] as const;
+
 /**
- * The form behind a bare `/restore`: the same fields as the command (backup, target table,
- * environment, reason, overrides). Submitting it only files a request; approval still follows.
+ * The form behind a bare `/restore`: the same fields as the command (from a backup, or a table
+ * to a point in time; target table, environment, reason, overrides). Submitting it only files a
+ * request; approval still follows.
  */
 export function restoreModal(input_: RestoreModalInput): types.ModalView {
   const ids = RESTORE_MODAL_INPUTS;
@@ -111,8 +118,14 @@ export function restoreModal(input_: RestoreModalInput): types.ModalView {
     close: plain('Cancel'),
     blocks: [
       section(
-        'Restores a DynamoDB backup or an AWS Backup recovery point into a *new* table; the source table is not touched. Nothing runs until an approver approves the request in the channel.',
+        'Restores a DynamoDB backup, an AWS Backup recovery point, or a table as it was at a point in time, into a *new* table; the source is not touched. Nothing runs until an approver approves the request in the channel.',
       ),
+      input('sourceKind', 'Restore', {
+        type: 'radio_buttons',
+        action_id: ids.sourceKind.actionId,
+        options: [...SOURCE_KINDS],
+        initial_option: SOURCE_KINDS[0],
+      }),
       input(
         'backup',
         'Backup',
@@ -122,7 +135,34 @@ export function restoreModal(input_: RestoreModalInput): types.ModalView {
           placeholder: plain('arn:aws:dynamodb:…:table/Orders/backup/… or a backup name'),
         },
         {
-          hint: 'A backup ARN, an exact backup name, or an AWS Backup recovery point ARN. Find one with /backups TABLE.',
+          optional: true,
+          hint: 'From a backup: a backup ARN, an exact backup name, or an AWS Backup recovery point ARN. Find one with /backups TABLE.',
+        },
+      ),
+      input(
+        'sourceTable',
+        'Source table',
+        {
+          type: 'plain_text_input',
+          action_id: ids.sourceTable.actionId,
+          placeholder: plain('Orders, or arn:aws:dynamodb:REGION:ACCOUNT:table/Orders'),
+        },
+        {
+          optional: true,
+          hint: 'To a point in time: the table to restore as it was then. The ARN of a table in another region restores across regions.',
+        },
+      ),
+      input(
+        'pointInTime',
+        'Point in time',
+        {
+          type: 'plain_text_input',
+          action_id: ids.pointInTime.actionId,
+          placeholder: plain('2026-12-02 09:55, 15m, or latest'),
+        },
+        {
+          optional: true,
+          hint: 'To a point in time: a time (ISO 8601 with a zone, or 2026-12-02 09:55 read as UTC, or epoch seconds), a duration back from now (15m, 2h, 1d), or latest. /backups TABLE shows the recovery window.',
         },
       ),
       input(
@@ -151,14 +191,14 @@ export function restoreModal(input_: RestoreModalInput): types.ModalView {
         { optional: true, hint: 'Shown to the approvers.' },
       ),
       divider(),
-      section(`*Overrides* ${clip('(optional; empty keeps what the backup has)', 100)}`),
+      section(`*Overrides* ${clip('(optional; empty keeps what the source has)', 100)}`),
       input(
         'billingMode',
         'Billing mode',
         {
           type: 'static_select',
           action_id: ids.billingMode.actionId,
-          placeholder: plain("Keep the backup's billing mode"),
+          placeholder: plain("Keep the source's billing mode"),
           options: [
             option('PAY_PER_REQUEST', 'On-demand (PAY_PER_REQUEST)'),
             option('PROVISIONED', 'Provisioned (PROVISIONED)'),
@@ -195,7 +235,10 @@ export function readRestoreModal(values: ViewStateValues): RestoreModalValues {
     return trimmed ? trimmed : undefined;
   };
   return {
+    sourceKind: read('sourceKind'),
     backup: read('backup'),
+    sourceTable: read('sourceTable'),
+    pointInTime: read('pointInTime'),
     targetTable: read('targetTable'),
     environment: read('environment'),
     reason: read('reason'),

@@ -2,7 +2,10 @@ import * as z from 'zod/mini';
 import { shown } from './tokenize.ts';
 import { CommandError } from './types.ts';
 
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/** Milliseconds per duration unit: minutes, hours, days, weeks. */
+export const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/** `30m`, `24h`, `7d`, `2w` */
+export const DURATION = /^(\d+)([mhdw])$/i;
 const IsoDate = z.iso.date();
 // Without an offset a datetime is read as UTC, like a plain date, not in the server's zone.
 const IsoDateTime = z.iso.datetime({ offset: true, local: true });
@@ -19,7 +22,7 @@ export function parseSince(value: string, now: Date, usage: string, flag = '--si
     throw new CommandError(`${flag} ${part} ${why}`, part, usage);
   };
   let since: Date | undefined;
-  const duration = /^(\d+)([mhdw])$/i.exec(value);
+  const duration = DURATION.exec(value);
   if (duration) {
     const amount = Number(duration[1]);
     if (amount === 0) fail('is zero: give a positive duration such as 7d.');

@@ -1,4 +1,5 @@
-import type { BillingMode, RestoreOverrides, SourceRef } from '../restore/types.ts';
+import type { BillingMode, PitrRef, RestoreOverrides, RestorePoint, SourceRef } from '../restore/types.ts';
+import { parseAgo, parseRestoreTime } from './time.ts';
 import {
   checkBackupRef,
   checkEnv,
@@ -13,6 +14,8 @@ import {
 } from './tokenize.ts';
 import {
   CommandError,
+  PITR_CLI_USAGE,
+  PITR_USAGE,
   RESTORE_CLI_USAGE,
   RESTORE_RECOVERY_POINT_USAGE,
   RESTORE_USAGE,
@@ -35,7 +38,43 @@ const FLAGS = [
   '--provisioned-throughput-override',
   '--sse-specification-override',
   '--drop-indexes',
+  // point-in-time recovery
+  '--at',
+  '--ago',
+  '--latest',
+  '--source-region',
+  '--source-table-name',
+  '--source-table-arn',
+  '--restore-date-time',
+  '--use-latest-restorable-time',
 ] as const;
+
+/** Flags that take no value. */
+const SWITCHES = ['--latest', '--use-latest-restorable-time'] as const;
+
+/** Any of these makes a request a point-in-time restore. */
+const PITR_FLAGS = [
+  '--source-table-name',
+  '--source-table-arn',
+  '--restore-date-time',
+  '--use-latest-restorable-time',
+  '--at',
+  '--ago',
+  '--latest',
+  '--source-region',
+] as const;
+
+/** The ways to say the restore point; exactly one is needed. */
+const POINT_FLAGS = [
+  '--at',
+  '--restore-date-time',
+  '--ago',
+  '--latest',
+  '--use-latest-restorable-time',
+] as const;
+
+const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([^/]+)$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 
 function fail(message: string, part: string, usage: string): never {
   throw new CommandError(message, part, usage);
@@ -174,8 +213,8 @@ function parseReason(value: string, usage: string): string {
  *
  * @throws CommandError naming the bad part; nothing else for any string.
  */
-export function parseRestoreCommand(text: string): RestoreCommand {
-  const { flags, positionals } = splitArgs(lex(text, RESTORE_USAGE), FLAGS, RESTORE_USAGE);
+export function parseRestoreCommand(text: string, now: Date = new Date()): RestoreCommand {
+  const { flags, positionals } = splitArgs(lex(text, RESTORE_USAGE), FLAGS, RESTORE_USAGE, SWITCHES);
   if (flags.size === 0 && positionals.length === 0) return { kind: 'modal' };
 
   const keyword = positionals[0]?.toLowerCase();
@@ -202,6 +241,9 @@ export function parseRestoreCommand(text: string): RestoreCommand {
     return { kind: 'cancel', requestId: parseRequestId(id, CANCEL_USAGE) };
   }
 
+  if (keyword === 'pitr' || PITR_FLAGS.some((flag) => flags.has(flag))) {
+    return parsePitrRequest(flags, positionals, keyword === 'pitr', now);
+  }
   const pointFlag = flags.get('--recovery-point-arn');
   if (pointFlag !== undefined && flags.has('--backup-arn')) {
     fail(
@@ -231,7 +273,7 @@ export function parseRestoreCommand(text: string): RestoreCommand {
   const reason = flags.get('--reason');
   return {
     kind: 'request',
-    backup: checkBackupRef(backup, usage, arnFlag !== undefined),
+    source: sourceRefOf(checkBackupRef(backup, usage, arnFlag !== undefined)),
     targetTable: checkTableName(target, 'Target table', usage),
     ...(env !== undefined && { env: checkEnv(env, usage) }),
     ...(reason !== undefined && { reason: parseReason(reason, usage) }),
@@ -249,9 +291,150 @@ export function sourceRefOf(backup: string): SourceRef {
     : { kind: 'backup', backup };
 }
 
+/** The source table of a point-in-time restore: a table name or a table ARN. */
+function checkSourceTable(value: string, usage: string, arnOnly: boolean): string {
+  if (!value.startsWith('arn:')) {
+    if (arnOnly) {
+      const part = shown(value);
+      return fail(
+        `--source-table-arn ${part} is not a table ARN; for a name use --source-table-name.`,
+        part,
+        usage,
+      );
+    }
+    return checkTableName(value, 'Source table', usage);
+  }
+  const part = shown(value);
+  if (/:table\/[^/]+\/backup\//.test(value)) {
+    return fail(
+      `${part} is a backup ARN, not a table: restore a backup with /restore BACKUP TARGET_TABLE.`,
+      part,
+      usage,
+    );
+  }
+  const arn = TABLE_ARN.exec(value);
+  if (!arn || !REGION.test(arn[1]!)) {
+    return fail(
+      `${part} is not a DynamoDB table ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME).`,
+      part,
+      usage,
+    );
+  }
+  checkTableName(arn[3]!, 'Source table', usage);
+  return value;
+}
+
+/** Exactly one way of saying the restore point. */
+function parsePoint(flags: Flags, now: Date, usage: string, notes: string[]): RestorePoint {
+  const given = POINT_FLAGS.filter((flag) => flags.has(flag));
+  if (given.length === 0) {
+    return fail(
+      'Say which point in time to restore to: --at TIME, --ago DURATION or --latest (--restore-date-time TIME or --use-latest-restorable-time in the AWS CLI spelling).',
+      'TIME',
+      usage,
+    );
+  }
+  if (given.length > 1) {
+    return fail(`${given.join(' and ')} each say a point in time: give only one.`, given[1]!, usage);
+  }
+  const flag = given[0]!;
+  if (flag === '--latest' || flag === '--use-latest-restorable-time') return { kind: 'latest' };
+  const value = flags.get(flag)!;
+  if (flag === '--ago') {
+    const at = parseAgo(value, now, usage);
+    return { kind: 'time', at: at.toISOString() };
+  }
+  const parsed = parseRestoreTime(value, now, usage, flag);
+  if (parsed.assumedUtc) {
+    notes.push(utcNote(`${flag} "${shown(value)}"`, parsed.at));
+  }
+  return { kind: 'time', at: parsed.at.toISOString() };
+}
+
+/**
+ * `/restore pitr SOURCE TARGET (--at | --ago | --latest) [--source-region] …` or the AWS CLI
+ * spelling `--source-table-name|--source-table-arn … --target-table-name … (--restore-date-time |
+ * --use-latest-restorable-time)`; the two may be mixed as for backups.
+ */
+function parsePitrRequest(flags: Flags, positionals: string[], keyword: boolean, now: Date): RestoreCommand {
+  const nameFlag = flags.get('--source-table-name');
+  const arnFlag = flags.get('--source-table-arn');
+  const usage = keyword ? PITR_USAGE : PITR_CLI_USAGE;
+  if (flags.has('--backup-arn')) {
+    fail(
+      '--backup-arn restores a backup; the other options here restore a table to a point in time. Use one or the other.',
+      '--backup-arn',
+      usage,
+    );
+  }
+  if (nameFlag !== undefined && arnFlag !== undefined) {
+    fail(
+      '--source-table-name and --source-table-arn both name the source table: give only one.',
+      '--source-table-arn',
+      usage,
+    );
+  }
+  const rest = positionals.slice(keyword ? 1 : 0);
+  const source = nameFlag ?? arnFlag ?? rest.shift();
+  const target = flags.get('--target-table-name') ?? rest.shift();
+  if (source === undefined) {
+    fail(
+      'Missing SOURCE_TABLE: give the name or ARN of the table to restore to a point in time.',
+      'SOURCE_TABLE',
+      usage,
+    );
+  }
+  if (target === undefined) {
+    fail('Missing TARGET_TABLE: give the name of the new table to restore into.', 'TARGET_TABLE', usage);
+  }
+  const reasonHint = flags.has('--reason')
+    ? ' Put a reason of several words in quotes.'
+    : flags.has('--at') || flags.has('--restore-date-time')
+      ? ' Put a time with a space in quotes: --at "2026-12-02 09:55".'
+      : '';
+  rejectExtra(rest, 0, usage, reasonHint);
+  const table = checkSourceTable(source, usage, arnFlag !== undefined);
+  const regionFlag = flags.get('--source-region');
+  let region: string | undefined;
+  if (regionFlag !== undefined) {
+    if (!REGION.test(regionFlag)) {
+      const part = shown(regionFlag);
+      fail(`--source-region ${part} is not an AWS region such as us-east-1.`, part, usage);
+    }
+    const arnRegion = TABLE_ARN.exec(table)?.[1];
+    if (arnRegion && arnRegion !== regionFlag) {
+      fail(
+        `--source-region ${regionFlag} contradicts the table ARN, which is in ${arnRegion}. Leave --source-region out when you give an ARN.`,
+        '--source-region',
+        usage,
+      );
+    }
+    region = regionFlag;
+  }
+  const notes: string[] = [];
+  const point = parsePoint(flags, now, usage, notes);
+  const ref: PitrRef = { kind: 'pitr', table, point, ...(region !== undefined && { region }) };
+  const env = flags.get('--env');
+  const reason = flags.get('--reason');
+  return {
+    kind: 'request',
+    source: ref,
+    targetTable: checkTableName(target, 'Target table', usage),
+    ...(env !== undefined && { env: checkEnv(env, usage) }),
+    ...(reason !== undefined && { reason: parseReason(reason, usage) }),
+    overrides: parseOverrides(flags, usage),
+    ...(notes.length > 0 && { notes }),
+  };
+}
+
 /** The restore modal's inputs as raw trimmed strings (undefined when left empty). */
 export interface RestoreFields {
+  /** 'backup' (the default) or 'pitr' */
+  sourceKind?: string | undefined;
   backup?: string | undefined;
+  sourceTable?: string | undefined;
+  /** A TIME, a DURATION back from now (`15m`, `15m ago`), or `latest`. */
+  pointInTime?: string | undefined;
   targetTable?: string | undefined;
   environment?: string | undefined;
   reason?: string | undefined;
@@ -268,7 +451,7 @@ const MODAL_USAGE = 'the /restore form';
  * `part` is the name of the field at fault (`backup`, `targetTable`, …), so the form can show the
  * message next to that field.
  */
-export function parseRestoreFields(fields: RestoreFields): RestoreRequestCommand {
+export function parseRestoreFields(fields: RestoreFields, now: Date = new Date()): RestoreRequestCommand {
   const at = <T>(field: keyof RestoreFields, check: () => T): T => {
     try {
       return check();
@@ -279,8 +462,23 @@ export function parseRestoreFields(fields: RestoreFields): RestoreRequestCommand
   };
   const { backup, targetTable, environment, reason, billingMode, readCapacity, writeCapacity, dropIndexes } =
     fields;
-  if (!backup) fail('Give the backup ARN or name.', 'backup', MODAL_USAGE);
+  const pitr = fields.sourceKind === 'pitr';
+  if (!pitr && !backup) fail('Give the backup ARN or name.', 'backup', MODAL_USAGE);
+  if (pitr && !fields.sourceTable) {
+    fail('Give the table to restore to a point in time.', 'sourceTable', MODAL_USAGE);
+  }
+  if (pitr && !fields.pointInTime) {
+    fail('Give the point in time: a time, a duration such as 15m, or latest.', 'pointInTime', MODAL_USAGE);
+  }
   if (!targetTable) fail('Give the name of the new table.', 'targetTable', MODAL_USAGE);
+  const notes: string[] = [];
+  const source = (): SourceRef => {
+    if (!pitr) return sourceRefOf(at('backup', () => checkBackupRef(backup!, MODAL_USAGE)));
+    const table = at('sourceTable', () => checkSourceTable(fields.sourceTable!, MODAL_USAGE, false));
+    const arnRegion = TABLE_ARN.exec(table)?.[1];
+    const point = at('pointInTime', () => modalPoint(fields.pointInTime!, now, notes));
+    return { kind: 'pitr', table, point, ...(arnRegion && { region: arnRegion }) };
+  };
   const flags = new Map<string, string>();
   if (billingMode) flags.set('--billing-mode-override', billingMode);
   if (readCapacity || writeCapacity) {
@@ -308,10 +506,27 @@ export function parseRestoreFields(fields: RestoreFields): RestoreRequestCommand
   };
   return {
     kind: 'request',
-    backup: at('backup', () => checkBackupRef(backup, MODAL_USAGE)),
+    source: source(),
     targetTable: at('targetTable', () => checkTableName(targetTable, 'Target table', MODAL_USAGE)),
     ...(environment !== undefined && { env: at('environment', () => checkEnv(environment, MODAL_USAGE)) }),
     ...(reason !== undefined && { reason: at('reason', () => parseReason(reason, MODAL_USAGE)) }),
     overrides: overrides(),
+    ...(notes.length > 0 && { notes }),
   };
+}
+
+/** The modal's one point-in-time field: `latest`, a duration back from now (`15m`, `15m ago`), or a TIME. */
+function modalPoint(value: string, now: Date, notes: string[]): RestorePoint {
+  const text = value.trim();
+  if (/^latest$/i.test(text)) return { kind: 'latest' };
+  const ago = /^(\d+\s*[mhdw])(?:\s+ago)?$/i.exec(text);
+  if (ago) return { kind: 'time', at: parseAgo(ago[1]!.replace(/\s+/g, ''), now, MODAL_USAGE).toISOString() };
+  const parsed = parseRestoreTime(text, now, MODAL_USAGE, 'Point in time');
+  if (parsed.assumedUtc) notes.push(utcNote(`"${shown(text)}"`, parsed.at));
+  return { kind: 'time', at: parsed.at.toISOString() };
+}
+
+/** What the answer says when a time without a zone was read as UTC. */
+function utcNote(what: string, at: Date): string {
+  return `${what} has no time zone, so it was read as UTC: ${at.toISOString().slice(0, 19).replace('T', ' ')} UTC.`;
 }

@@ -118,12 +118,18 @@ function closest(name: string, known: readonly string[]): string | undefined {
 
 /**
  * Separates `--flag value` / `--flag=value` pairs from positional words. Every flag takes a
- * value and may be given once. `util.parseArgs` is not used: it rejects values that start with
+ * value, except the `switches` (e.g. `--latest`), which take none and read as `true`; each flag
+ * may be given once. `util.parseArgs` is not used: it rejects values that start with
  * `-`, cannot tell a quoted `"--x"` from a flag, and its errors do not fit our messages.
  *
  * @throws CommandError for an unknown or repeated flag, or a flag without a value.
  */
-export function splitArgs(tokens: readonly Token[], known: readonly string[], usage: string): SplitArgs {
+export function splitArgs(
+  tokens: readonly Token[],
+  known: readonly string[],
+  usage: string,
+  switches: readonly string[] = [],
+): SplitArgs {
   const flags = new Map<string, string>();
   const positionals: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -144,6 +150,11 @@ export function splitArgs(tokens: readonly Token[], known: readonly string[], us
       );
     }
     if (flags.has(name)) throw new CommandError(`${part} is given more than once.`, part, usage);
+    if (switches.includes(name)) {
+      if (eq >= 0) throw new CommandError(`${part} takes no value.`, part, usage);
+      flags.set(name, 'true');
+      continue;
+    }
     let value: string | undefined;
     if (eq >= 0) value = token.text.slice(eq + 1);
     else if (tokens[i + 1] && !isFlag(tokens[i + 1]!)) value = tokens[++i]!.text;

@@ -1,4 +1,4 @@
-import type { RestoreOverrides } from '../restore/types.ts';
+import type { RestoreOverrides, SourceRef } from '../restore/types.ts';
 
 export const BACKUP_TYPE_FILTERS = ['USER', 'SYSTEM', 'AWS_BACKUP', 'ALL'] as const;
 export type BackupTypeFilter = (typeof BACKUP_TYPE_FILTERS)[number];
@@ -13,6 +13,10 @@ export const RESTORE_USAGE = '/restore BACKUP TARGET_TABLE [--env ENV] [--reason
 export const RESTORE_CLI_USAGE = '/restore --backup-arn ARN --target-table-name NAME [...]';
 export const RESTORE_RECOVERY_POINT_USAGE =
   '/restore --recovery-point-arn ARN --target-table-name NAME [...]';
+export const PITR_USAGE =
+  '/restore pitr SOURCE_TABLE TARGET_TABLE (--at TIME | --ago DURATION | --latest) [--source-region REGION] [--env ENV] [--reason "TEXT"] [overrides]';
+export const PITR_CLI_USAGE =
+  '/restore (--source-table-name NAME | --source-table-arn ARN) --target-table-name NAME (--restore-date-time TIME | --use-latest-restorable-time) [...]';
 
 /** `/backups [TABLE] [--env] [--type] [--since] [--limit]` */
 export interface BackupsListCommand {
@@ -38,12 +42,17 @@ export interface HelpCommand {
 
 export type BackupsCommand = BackupsListCommand | BackupsDescribeCommand | HelpCommand;
 
-/** `/restore BACKUP TARGET [--env] [--reason] [overrides]` in either spelling. */
+/**
+ * `/restore BACKUP TARGET [--env] [--reason] [overrides]` or `/restore pitr SOURCE TARGET (--at |
+ * --ago | --latest) …`, each in either spelling.
+ */
 export interface RestoreRequestCommand {
   kind: 'request';
-  /** A DynamoDB backup ARN, an AWS Backup recovery point ARN, or a backup name. */
-  backup: string;
+  /** What to restore from: a backup (ARN or name), or a table at a point in time. */
+  source: SourceRef;
   targetTable: string;
+  /** Things the answer should say about how the command was read (e.g. a time read as UTC). */
+  notes?: string[];
   env?: string;
   reason?: string;
   overrides: RestoreOverrides;

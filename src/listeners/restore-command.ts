@@ -4,8 +4,7 @@ import { escapeMrkdwn } from '../blocks/format.ts';
 import { restoreHelpMessage } from '../blocks/help.ts';
 import { restoreModal } from '../blocks/modal.ts';
 import { requestDetailStatusMessage, requestStatusMessage } from '../blocks/status.ts';
-import { parseRestoreCommand, sourceRefOf } from '../commands/restore.ts';
-import { RECOVERY_POINT_ARN } from '../commands/tokenize.ts';
+import { parseRestoreCommand } from '../commands/restore.ts';
 import { CommandError, type RestoreCommand } from '../commands/types.ts';
 import {
   authoriseRequester,
@@ -15,6 +14,7 @@ import {
   visibleEnvironments,
 } from '../restore/policy.ts';
 import { cancelRequest, listOpenRequests } from '../restore/service.ts';
+import { describeSourceRef } from '../restore/sources/index.ts';
 import { ephemeral, handOff, type ListenerDeps } from './shared.ts';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -28,7 +28,7 @@ export function restoreCommand(deps: ListenerDeps) {
     const { command, ack } = args;
     let parsed: RestoreCommand;
     try {
-      parsed = parseRestoreCommand(command.text);
+      parsed = parseRestoreCommand(command.text, deps.now());
     } catch (err) {
       if (!(err instanceof CommandError)) throw err;
       await ack(ephemeral(errorMessage(escapeMrkdwn(err.message), err.usage)));
@@ -109,7 +109,7 @@ export function restoreCommand(deps: ListenerDeps) {
         await ack(
           ephemeral(
             noticeMessage(
-              `:hourglass_flowing_sand: Checking ${RECOVERY_POINT_ARN.test(parsed.backup) ? 'recovery point' : 'backup'} ${parsed.backup} and target table ${parsed.targetTable} in *${name}* (account ${env.accountId}, ${env.region}) for request *${requestId}*…`,
+              `:hourglass_flowing_sand: Checking ${describeSourceRef(parsed.source)} and target table ${parsed.targetTable} in *${name}* (account ${env.accountId}, ${env.region}) for request *${requestId}*…`,
             ),
           ),
         );
@@ -119,11 +119,12 @@ export function restoreCommand(deps: ListenerDeps) {
           userId: command.user_id,
           channelId: command.channel_id,
           replyTo: { responseUrl: command.response_url },
-          source: sourceRefOf(parsed.backup),
+          source: parsed.source,
           targetTable: parsed.targetTable,
           env: name,
           overrides: parsed.overrides,
           ...(parsed.reason ? { reason: parsed.reason } : {}),
+          ...(parsed.notes ? { notes: parsed.notes } : {}),
         });
         if (failed) await args.respond(ephemeral(errorMessage(failed)));
         return;

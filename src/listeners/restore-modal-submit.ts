@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { RESTORE_MODAL_INPUTS, readRestoreModal, readRestoreModalChannel } from '../blocks/modal.ts';
-import { parseRestoreFields, sourceRefOf } from '../commands/restore.ts';
+import { parseRestoreFields } from '../commands/restore.ts';
 import { CommandError, type RestoreRequestCommand } from '../commands/types.ts';
 import { authoriseRequester, targetTableRefusal } from '../restore/policy.ts';
 import { handOff, type ListenerDeps } from './shared.ts';
@@ -28,11 +28,11 @@ export function restoreModalSubmit(deps: ListenerDeps) {
     }
     let parsed: RestoreRequestCommand;
     try {
-      parsed = parseRestoreFields(fields);
+      parsed = parseRestoreFields(fields, deps.now());
     } catch (err) {
       if (!(err instanceof CommandError)) throw err;
       const field = (
-        err.part in RESTORE_MODAL_INPUTS ? err.part : 'backup'
+        err.part in RESTORE_MODAL_INPUTS ? err.part : fields.sourceKind === 'pitr' ? 'sourceTable' : 'backup'
       ) as keyof typeof RESTORE_MODAL_INPUTS;
       await fail(field, err.message);
       return;
@@ -57,11 +57,12 @@ export function restoreModalSubmit(deps: ListenerDeps) {
       userId: body.user.id,
       channelId,
       replyTo: { channelId, userId: body.user.id },
-      source: sourceRefOf(parsed.backup),
+      source: parsed.source,
       targetTable: parsed.targetTable,
       env: resolved.name,
       overrides: parsed.overrides,
       ...(parsed.reason ? { reason: parsed.reason } : {}),
+      ...(parsed.notes ? { notes: parsed.notes } : {}),
     });
     if (failed) {
       await fail('backup', failed);

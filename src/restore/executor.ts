@@ -144,7 +144,16 @@ export async function attemptStart(
         ? { restoreJobId: started.restoreJobId, jobStatus: started.status }
         : { tableStatus: started.status, ...(started.arn ? { tableArn: started.arn } : {}) };
     changes = {
-      restore: { ...current.restore, attempts, startedAt: now, lastProgressAt: now, ...progress },
+      restore: {
+        ...current.restore,
+        attempts,
+        startedAt: now,
+        lastProgressAt: now,
+        ...progress,
+        ...('restoreDateTime' in started && started.restoreDateTime
+          ? { restorePoint: started.restoreDateTime }
+          : {}),
+      },
     };
     event = {
       actor: 'bot',

@@ -99,6 +99,28 @@ export interface BackupSource {
   backup: BackupInfo;
 }
 
+/** A restore point: an exact time, or the latest restorable time (resolved by AWS at the start). */
+export type RestorePoint = { kind: 'time' /** ISO-8601 */; at: string } | { kind: 'latest' };
+
+/** A table of the environment's account as it was at a point in time: RestoreTableToPointInTime. */
+export interface PitrSource {
+  kind: 'pitr';
+  tableName: string;
+  tableArn: string;
+  /** The source table's region (another region than the environment's restores across regions). */
+  region: string;
+  point: RestorePoint;
+  /** The recovery window when the request was checked (ISO-8601). */
+  window: { earliest: string; latest: string };
+  /** ISO-8601: when the pre-flight ran, i.e. the request time the restore point is relative to. */
+  checkedAt: string;
+  /** The source table's reported size (DynamoDB refreshes it about every six hours). */
+  itemCount?: number;
+  sizeBytes?: number;
+  globalSecondaryIndexes?: string[];
+  localSecondaryIndexes?: string[];
+}
+
 /**
  * Where a request restores from, resolved and checked at request time (DESIGN, "Where the code
  * grows next"). Each kind has one module in `src/restore/sources/`.
@@ -113,13 +135,33 @@ export interface RecoveryPointSource {
   restoreRoleArn: string;
 }
 
-export type RestoreSource = BackupSource | RecoveryPointSource;
+export type RestoreSource = BackupSource | PitrSource | RecoveryPointSource;
 export type SourceKind = RestoreSource['kind'];
 
+/** A backup to restore: a backup ARN or name. */
+export interface BackupRef {
+  kind: 'backup';
+  backup: string;
+}
+
+/** A table to restore to a point in time. */
+export interface PitrRef {
+  kind: 'pitr';
+  /** A table name, or a table ARN (possibly of another region). */
+  table: string;
+  /** --source-region: the source table's region when `table` is a name. */
+  region?: string;
+  point: RestorePoint;
+}
+
 /** What the requester asked to restore from, before the pre-flight resolves it. */
-export type SourceRef =
-  | { kind: 'backup' /** a backup ARN or name */; backup: string }
-  | { kind: 'recovery-point'; recoveryPointArn: string };
+/** An AWS Backup recovery point to restore, by its ARN. */
+export interface RecoveryPointRef {
+  kind: 'recovery-point';
+  recoveryPointArn: string;
+}
+
+export type SourceRef = BackupRef | PitrRef | RecoveryPointRef;
 
 export interface Approval {
   userId: string;
@@ -183,6 +225,8 @@ export interface RestoreProgress {
   restoreJobId?: string;
   /** Its last status seen: PENDING | RUNNING | COMPLETED | ABORTED | FAILED. */
   jobStatus?: string;
+  /** ISO-8601: RestoreSummary.RestoreDateTime of the new table (the restore point DynamoDB used). */
+  restorePoint?: string;
   /** Set by earlier versions at the 24-hour warning (they stopped watching); read as `hourlySince`. */
   stopPolling?: boolean;
   /** ISO-8601: since when the restore, past 24 hours, is checked hourly instead of every minute. */

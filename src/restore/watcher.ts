@@ -151,6 +151,7 @@ export async function pollRestore(deps: RestoreDeps, initial: RestoreRequest): P
           ...(table.itemCount !== undefined ? { itemCount: table.itemCount } : {}),
           ...(table.sizeBytes !== undefined ? { sizeBytes: table.sizeBytes } : {}),
           ...(table.arn ? { tableArn: table.arn } : {}),
+          ...(table.restoreDateTime ? { restorePoint: table.restoreDateTime } : {}),
         },
       },
       { actor: 'bot', action: 'active' },

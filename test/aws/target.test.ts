@@ -459,7 +459,9 @@ describe('TargetAccount.describeTable', () => {
       creationDateTime: '2026-11-03T10:01:00.000Z',
       restoreInProgress: true,
       sourceBackupArn: backupArn('b1'),
+      sourceTableArn: TABLE_ARN,
       restoreDateTime: '2026-11-01T08:00:00.000Z',
+      billingMode: 'PROVISIONED',
     });
   });
 

@@ -112,10 +112,13 @@ export function slackLimitProblems(subject: SlackMessage | types.View): string[]
         }
         break;
       }
-      case 'static_select': {
+      case 'static_select':
+      case 'radio_buttons': {
         const options = el.options as unknown[];
+        // Slack: radio buttons hold at most 10 options, static selects 100.
+        const max = el.type === 'radio_buttons' ? 10 : MAX_SELECT_OPTIONS;
         if (!Array.isArray(options) || options.length === 0) problems.push(`${where}: no options`);
-        else if (options.length > MAX_SELECT_OPTIONS) problems.push(`${where}: ${options.length} options`);
+        else if (options.length > max) problems.push(`${where}: ${options.length} options`);
         for (const [i, o] of (options ?? []).entries()) option(`${where}.options[${i}]`, o);
         if (el.initial_option !== undefined) {
           option(`${where}.initial_option`, el.initial_option);

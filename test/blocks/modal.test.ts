@@ -41,12 +41,23 @@ describe('restoreModal', () => {
     }
   });
 
-  it('requires backup, target table and environment and leaves the rest optional', () => {
+  it('requires the kind of restore, target table and environment; the source fields depend on the kind', () => {
     const required = (Object.keys(RESTORE_MODAL_INPUTS) as RestoreModalField[]).filter(
       (f) => !inputBlock(view, f).optional,
     );
 
-    expect(required).toEqual(['backup', 'targetTable', 'environment']);
+    expect(required).toEqual(['sourceKind', 'targetTable', 'environment']);
+  });
+
+  it('offers "from a backup" (chosen) or "to a point in time"', () => {
+    const radio = inputBlock(view, 'sourceKind').element as types.RadioButtons;
+
+    expect(radio.type).toBe('radio_buttons');
+    expect(radio.options.map((o) => [o.value, (o.text as types.PlainTextElement).text])).toEqual([
+      ['backup', 'From a backup'],
+      ['pitr', 'To a point in time'],
+    ]);
+    expect(radio.initial_option?.value).toBe('backup');
   });
 
   it('offers the environments with the default selected', () => {

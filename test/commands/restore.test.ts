@@ -24,7 +24,7 @@ describe('parseRestoreCommand: request', () => {
   it('reads the positional spelling', () => {
     expect(parseRestoreCommand('nightly Music-restored --env prod --reason "bad deploy at 10:02"')).toEqual({
       kind: 'request',
-      backup: 'nightly',
+      source: { kind: 'backup', backup: 'nightly' },
       targetTable: 'Music-restored',
       env: 'prod',
       reason: 'bad deploy at 10:02',
@@ -35,7 +35,7 @@ describe('parseRestoreCommand: request', () => {
   it('reads the AWS CLI spelling', () => {
     expect(parseRestoreCommand(`--backup-arn ${ARN} --target-table-name MusicRestored`)).toEqual({
       kind: 'request',
-      backup: ARN,
+      source: { kind: 'backup', backup: ARN },
       targetTable: 'MusicRestored',
       overrides: {},
     });
@@ -43,18 +43,20 @@ describe('parseRestoreCommand: request', () => {
 
   it('reads the AWS CLI spelling with = and in any order', () => {
     expect(parseRestoreCommand(`--target-table-name=MusicRestored --backup-arn=${ARN}`)).toMatchObject({
-      backup: ARN,
+      source: { kind: 'backup', backup: ARN },
       targetTable: 'MusicRestored',
     });
   });
 
   it('accepts a backup ARN as the positional backup', () => {
-    expect(parseRestoreCommand(`${ARN} MusicRestored`)).toMatchObject({ backup: ARN });
+    expect(parseRestoreCommand(`${ARN} MusicRestored`)).toMatchObject({
+      source: { kind: 'backup', backup: ARN },
+    });
   });
 
   it('mixes --backup-arn with a positional target', () => {
     expect(parseRestoreCommand(`--backup-arn ${ARN} MusicRestored`)).toMatchObject({
-      backup: ARN,
+      source: { kind: 'backup', backup: ARN },
       targetTable: 'MusicRestored',
     });
   });
@@ -137,7 +139,7 @@ describe('parseRestoreCommand: request', () => {
   it('reads an AWS Backup recovery point ARN where a backup goes', () => {
     expect(parseRestoreCommand(`${POINT} NewTable`)).toMatchObject({
       kind: 'request',
-      backup: POINT,
+      source: { kind: 'recovery-point', recoveryPointArn: POINT },
       targetTable: 'NewTable',
     });
   });
@@ -147,7 +149,7 @@ describe('parseRestoreCommand: request', () => {
       parseRestoreCommand(`--recovery-point-arn ${POINT} --target-table-name NewTable --reason "bad deploy"`),
     ).toEqual({
       kind: 'request',
-      backup: POINT,
+      source: { kind: 'recovery-point', recoveryPointArn: POINT },
       targetTable: 'NewTable',
       reason: 'bad deploy',
       overrides: {},

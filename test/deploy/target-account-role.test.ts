@@ -137,6 +137,28 @@ describe('deploy/target-account-role.yml', () => {
     );
   });
 
+  it('grants point-in-time recovery: DescribeContinuousBackups on source tables, RestoreTableToPointInTime on source and target tables', () => {
+    const statements = permissionStatements();
+    const read = statements.find((s) => asList(s.Action).includes('dynamodb:DescribeContinuousBackups'));
+    const restore = statements.find((s) => asList(s.Action).includes('dynamodb:RestoreTableToPointInTime'));
+    const restoreFromBackup = statements.find((s) =>
+      asList(s.Action).includes('dynamodb:RestoreTableFromBackup'),
+    );
+
+    expect(asList(read?.Action ?? [])).toEqual(['dynamodb:DescribeContinuousBackups']);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+    expect(JSON.stringify(read?.Resource)).toContain('table/${TableNamePrefix}*');
+    expect(JSON.stringify(read?.Resource)).not.toContain('backup');
+    expect(asList(restore?.Action ?? [])).toEqual(['dynamodb:RestoreTableToPointInTime']);
+    const resources = asList(restore?.Resource as Json) as Json[];
+    expect(resources).toHaveLength(2);
+    // The source tables (not their backups) and the same target tables as a restore from a backup.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+    expect(JSON.stringify(resources[0])).toContain('table/${TableNamePrefix}*');
+    expect(JSON.stringify(resources[0])).not.toContain('backup');
+    expect(resources[1]).toEqual(asList(restoreFromBackup?.Resource as Json)[1]);
+  });
+
   it('has no wildcard action and no "*" resource except for ListBackups', () => {
     const statements = permissionStatements();
     const wildcardActions = actionsOf(statements).filter((a) => a === '*' || a.endsWith(':*'));

@@ -98,7 +98,8 @@ export async function playRestoreStory(page: Page, baseUrl: string, shots: Story
   await run(page, '/restore');
   const form = page.getByRole('dialog', { name: 'Restore a table' });
   await visible(form);
-  await form.getByLabel('Backup').fill('MusicCollectionBackup');
+  // Anchored: the form's "From a backup" choice is labelled with the word too.
+  await form.getByLabel(/^Backup/).fill('MusicCollectionBackup');
   await form.getByLabel('New table name').fill('MusicCollection-restored');
   await form.getByLabel(/^Reason/).fill('INC-4711: a bad deploy deleted songs at 13:40 UTC');
   await shot('restore-form');

@@ -2,7 +2,7 @@ import type { TargetAccount } from '../../aws/types.ts';
 import { formatBytes, formatCount, formatWhen } from '../../blocks/format.ts';
 import { code, MAX_ARN } from '../../blocks/kit.ts';
 import { truncate } from '../../blocks/limits.ts';
-import type { BackupInfo, BackupSource, RestoreOverrides } from '../types.ts';
+import type { BackupInfo, BackupRef, BackupSource, RestoreOverrides } from '../types.ts';
 import type { Resolution, RestoreSourceModule } from './types.ts';
 
 const BACKUP_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/[^/]+\/backup\/.+$/;
@@ -45,7 +45,7 @@ function unknownIndexes(backup: BackupInfo, overrides: RestoreOverrides): string
 }
 
 /** A DynamoDB backup (USER or SYSTEM) of the environment's account: RestoreTableFromBackup. */
-export const backupSource: RestoreSourceModule<BackupSource, { kind: 'backup'; backup: string }> = {
+export const backupSource: RestoreSourceModule<BackupSource, BackupRef> = {
   kind: 'backup',
   startOperation: 'RestoreTableFromBackup',
 
@@ -76,6 +76,8 @@ export const backupSource: RestoreSourceModule<BackupSource, { kind: 'backup'; b
     return table.sourceBackupArn === source.backup.arn;
   },
 
+  describeRef: (ref) => `backup ${ref.backup}`,
+
   label: ({ backup }) => backup.name,
 
   view({ backup: b }, now) {
@@ -86,7 +88,7 @@ export const backupSource: RestoreSourceModule<BackupSource, { kind: 'backup'; b
       phrase: `from backup ${code(b.name)}`,
       details: `*Backup* ${code(b.name)} · ${facts.join(' · ')}\n${code(b.arn, MAX_ARN)}`,
       confirm: (max) => `backup "${truncate(b.name, max)}" of table ${truncate(b.tableName, max)}`,
-      restoredFrom: `${code(b.name)} of ${code(b.tableName)}`,
+      restoredFrom: () => `${code(b.name)} of ${code(b.tableName)}`,
       startedText: `AWS is creating the table from the backup (${formatBytes(b.sizeBytes)})`,
       expected: {
         what: 'backup',

@@ -2,6 +2,7 @@ import type { RestoreJobInfo } from '../../aws/backup.ts';
 import type { TableInfo, TargetAccount } from '../../aws/types.ts';
 import type { RestoreSource, SourceKind, SourceRef } from '../types.ts';
 import { backupSource } from './backup.ts';
+import { pitrSource } from './pitr.ts';
 import { recoveryPointSource } from './recovery-point.ts';
 import type {
   PolicyStatement,
@@ -23,6 +24,7 @@ type ModuleOf<K extends SourceKind> = RestoreSourceModule<
 const MODULES: { readonly [K in SourceKind]: ModuleOf<K> } = {
   backup: backupSource,
   'recovery-point': recoveryPointSource,
+  pitr: pitrSource,
 };
 
 /** The module of a source kind (the cast is safe: MODULES is keyed by the kind it implements). */
@@ -61,6 +63,11 @@ export function describeRestoreJob(
 /** Whether `table` says it was restored from `source`. */
 export function restoredFrom(table: TableInfo, source: RestoreSource): boolean {
   return sourceModule(source.kind).restoredFrom(table, source);
+}
+
+/** What a requester asked to restore from, in words, before the pre-flight. */
+export function describeSourceRef(ref: SourceRef): string {
+  return sourceModule(ref.kind).describeRef(ref);
 }
 
 /** A source's short name (a backup's name, …), plain text. */

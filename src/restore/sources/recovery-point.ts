@@ -154,6 +154,8 @@ export const recoveryPointSource: RestoreSourceModule<
     return table.sourceBackupArn === source.recoveryPoint.arn;
   },
 
+  describeRef: (ref) => `AWS Backup recovery point ${ref.recoveryPointArn}`,
+
   label: ({ recoveryPoint: p }) => `recovery point ${recoveryPointId(p.arn)}`,
 
   view({ recoveryPoint: p, restoreRoleArn }, now) {
@@ -166,7 +168,8 @@ export const recoveryPointSource: RestoreSourceModule<
         `*Restore role* ${code(restoreRoleArn, MAX_ARN)}\n${code(p.arn, MAX_ARN)}`,
       confirm: (max) =>
         `AWS Backup recovery point ${truncate(id, max)} (vault ${truncate(p.vaultName, max)}) of table ${truncate(p.tableName, max)}`,
-      restoredFrom: `recovery point ${code(id, 100)} (vault ${code(p.vaultName, 50)}) of ${code(p.tableName)}`,
+      restoredFrom: () =>
+        `recovery point ${code(id, 100)} (vault ${code(p.vaultName, 50)}) of ${code(p.tableName)}`,
       startedText: `AWS Backup is restoring the recovery point (${formatBytes(p.sizeBytes)}) as ${code(restoreRoleArn, MAX_ARN)}`,
       ...(p.sizeBytes !== undefined ? { expected: { what: 'recovery point', sizeBytes: p.sizeBytes } } : {}),
     };

@@ -46,8 +46,11 @@ export interface SourceView {
    * characters (the dialog holds 300 characters).
    */
   confirm(max: number): string;
-  /** The "Restored from" field of the ACTIVE reply, mrkdwn. */
-  restoredFrom: string;
+  /**
+   * The "Restored from" field of the ACTIVE reply, mrkdwn; `restorePoint` is the new table's
+   * RestoreSummary.RestoreDateTime (the point DynamoDB used), when known.
+   */
+  restoredFrom(restorePoint: string | undefined): string;
   /** What AWS is doing once the restore started, for the thread ("creating the table from the backup (1.0 MB)"). */
   startedText: string;
   /** Item count and size the source reported, compared with the new table's in the ACTIVE reply. */
@@ -100,6 +103,8 @@ export interface RestoreSourceModule<S extends RestoreSource, R extends SourceRe
    * crash or a retried call, the executor adopts such a table instead of reporting a clash).
    */
   restoredFrom(table: TableInfo, source: S): boolean;
+  /** What the requester asked for, before the pre-flight, plain text: "backup B", "table T at …". */
+  describeRef(ref: R): string;
   /** Short name for lists, status lines and notification texts, plain text (not escaped). */
   label(source: S): string;
   /** How the source reads in the approval message, confirm dialog and thread. */
