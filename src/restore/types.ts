@@ -293,4 +293,6 @@ export interface RestoreRequest {
    * delivered; the thread replies use `notifiedSeq`. Written only by the notifier.
    */
   noticeSeqs?: Record<string, number>;
+  /** The version the approval message last showed; it is redrawn only for a newer one. Notifier-owned. */
+  drawnVersion?: number;
 }

@@ -86,7 +86,9 @@ export async function notifyRequest(deps: NotifierDeps, requestId: string): Prom
     let failure: unknown;
     try {
       let message = req.message;
-      let redraw = req.message !== undefined;
+      // A message that already shows this version is not drawn again: a run that only owes a
+      // notice (a DM, an audit line) leaves the channel message alone.
+      let redraw = req.message !== undefined && req.drawnVersion !== req.version;
       const pending = req.events.filter((e) => e.seq > seq);
       if (!message) {
         message = req.messagePosting
@@ -104,7 +106,11 @@ export async function notifyRequest(deps: NotifierDeps, requestId: string): Prom
         }
         // The first event is the request itself: the message tells it.
         if (pending[0]?.action === 'requested') seq = pending.shift()!.seq;
-        await deps.store.recordNotified(lease, deps.now(), { notifiedSeq: seq, message });
+        await deps.store.recordNotified(lease, deps.now(), {
+          notifiedSeq: seq,
+          message,
+          ...(redraw ? {} : { drawnVersion: req.version }),
+        });
       }
       for (const event of pending) {
         if (event.action !== 'requested') {
@@ -115,7 +121,10 @@ export async function notifyRequest(deps: NotifierDeps, requestId: string): Prom
         seq = event.seq;
         await deps.store.recordNotified(lease, deps.now(), { notifiedSeq: seq });
       }
-      if (redraw) await deps.messenger.update(message.channel, message.ts, requestMessage(req, deps.now()));
+      if (redraw) {
+        await deps.messenger.update(message.channel, message.ts, requestMessage(req, deps.now()));
+        await deps.store.recordNotified(lease, deps.now(), { drawnVersion: req.version });
+      }
       drained = true;
       ({ reached: noticesReached, failure } = await deliverNotices(deps, { ...req, message }, lease));
     } catch (err) {

@@ -32,7 +32,7 @@ export const OUTBOX_INDEX = 'outbox-index';
 export const RETENTION_DAYS = 90;
 
 /** Attributes that only the notifier writes; transitions never touch them. */
-const NOTIFY_OWNED = new Set(['message', 'notifiedSeq', 'noticeSeqs', 'messagePosting']);
+const NOTIFY_OWNED = new Set(['message', 'notifiedSeq', 'noticeSeqs', 'messagePosting', 'drawnVersion']);
 /** People who opened the bot's Home tab are remembered this long, so their view is kept fresh. */
 export const HOME_VIEWER_DAYS = 30;
 /** Home viewer lookups run at once. */
@@ -451,6 +451,8 @@ export class RequestStore {
       posting?: string;
       /** How far each further notice kind (DM, audit line, Home) has got. */
       noticeSeqs?: Record<string, number>;
+      /** The request version the approval message now shows. */
+      drawnVersion?: number;
     },
   ): Promise<void> {
     const values: Record<string, unknown> = {
@@ -469,6 +471,10 @@ export class RequestStore {
     if (progress.noticeSeqs) {
       sets.push('noticeSeqs = :n');
       values[':n'] = progress.noticeSeqs;
+    }
+    if (progress.drawnVersion !== undefined) {
+      sets.push('drawnVersion = :drawn');
+      values[':drawn'] = progress.drawnVersion;
     }
     if (progress.posting) {
       sets.push('messagePosting = :posting');

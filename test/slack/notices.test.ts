@@ -202,6 +202,28 @@ describe('the audit channel', () => {
     expect((await h.store.listOutbox()).map((r) => r.id)).not.toContain(req.id);
   });
 
+  it('keeps lines owed while the bot is not in the channel, without redrawing the approval message each run', async () => {
+    const h = await harness({ auditChannel: AUDIT });
+    h.slack.failNext('chat.postMessage', 'not_in_channel', 3, (body) => body.channel === AUDIT);
+    const req = await requestRestore(h, { backup: backup.name, targetTable: table('audit-owed') });
+    const root = h.rootOf(req.id)!;
+    const updates = root.updates.length;
+
+    h.clock.advance(MINUTE);
+    await h.watch();
+    await h.watch();
+    expect(h.slack.messages(AUDIT)).toHaveLength(0);
+    expect((await h.store.listOutbox()).map((r) => r.id)).toContain(req.id);
+    expect(root.updates).toHaveLength(updates);
+
+    // Invited: the next run posts the line it owes, once.
+    await h.watch();
+    await h.watch();
+    expect(h.slack.messages(AUDIT).map((m) => m.text)).toEqual([`${req.id} prod: requested → PENDING`]);
+    expect(root.updates).toHaveLength(updates);
+    expect((await h.store.listOutbox()).map((r) => r.id)).not.toContain(req.id);
+  });
+
   it('posts nothing without auditChannel', async () => {
     const h = await harness({});
     const req = await requestRestore(h, { backup: backup.name, targetTable: table('no-audit') });
