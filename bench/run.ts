@@ -23,6 +23,7 @@ import {
   startStandIns,
   type WarmResults,
 } from './latency.ts';
+import { type LoadResults, measureLoad, type WatcherLoadRun } from './load.ts';
 import { bytes, formatTable, median, ms, percentile } from './stats.ts';
 import { measureWatcherCalls, type WatcherResults, type WatcherRun } from './watcher-calls.ts';
 
@@ -36,6 +37,10 @@ export const TARGETS = {
   warmP99Ms: 100,
   coldAckMs: 1000,
   targetAccountCallsPerWarmPoll: 1,
+  /** Issue 9: a watcher run with 50 restores in flight, well inside the watcher's 180 s timeout. */
+  watcher50Ms: 30_000,
+  /** Issue 9: acks stay far below Slack's 150 ms round trip when no Slack call sits before them. */
+  slowSlackAckP99Ms: 150,
 };
 
 const { values: args } = parseArgs({
@@ -43,6 +48,7 @@ const { values: args } = parseArgs({
     cold: { type: 'string', default: '15' },
     warm: { type: 'string', default: '300' },
     warmup: { type: 'string', default: '20' },
+    'slow-samples': { type: 'string', default: '30' },
     explain: { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
   },
@@ -113,6 +119,48 @@ interface Figures {
   cold: ColdResults;
   warm: WarmResults;
   watcher: WatcherResults;
+  load: LoadResults;
+}
+
+/** Issue 9's rows: restores in flight, ended requests, acks with a slow Slack. */
+function loadRows(load: LoadResults): string[][] {
+  const out: string[][] = [];
+  const per = (r: WatcherLoadRun) => (r.targetAccountCalls / r.inFlight).toFixed(1);
+  for (const r of load.watcher) {
+    const is50 = r.inFlight === 50 && r.ended === 0;
+    out.push([
+      '5',
+      `watcher run, ${r.inFlight} restores in flight${r.ended ? ` + ${r.ended} ended requests` : ''}`,
+      `${ms(r.ms)}; ${r.targetAccountCalls} target-account calls (${per(r)}/restore), ${r.stateTableCalls} state-table calls, ${r.slackCalls} Slack`,
+      is50 ? `< ${TARGETS.watcher50Ms / 1000} s (timeout 180 s)` : '-',
+      is50 ? verdict(r.ms < TARGETS.watcher50Ms) : '-',
+    ]);
+  }
+  const [small, big] = load.status;
+  for (const r of load.status) {
+    out.push([
+      '6',
+      `/restore status with ${r.ended} ended requests: ack p50 / p99; watcher state-table calls`,
+      `${ms(r.ackP50)} / ${ms(r.ackP99)}; ${r.watcherStateCalls} (${ms(r.watcherMs)})`,
+      r === big ? 'same reads as with 10' : '-',
+      r === big && small ? verdict(r.watcherStateCalls === small.watcherStateCalls) : '-',
+    ]);
+  }
+  const d = load.slackDelayed;
+  for (const [label, samples] of [
+    ['/restore', d.restoreAck],
+    ['approval click', d.approveAck],
+  ] as const) {
+    const p99 = percentile([...samples], 99);
+    out.push([
+      '7',
+      `${label}: ack p50 / p99 with Slack answering after ${d.delayMs} ms (n=${samples.length})`,
+      `${ms(percentile([...samples], 50))} / ${ms(p99)}`,
+      `p99 < ${TARGETS.slowSlackAckP99Ms} ms`,
+      verdict(p99 < TARGETS.slowSlackAckP99Ms),
+    ]);
+  }
+  return out;
 }
 
 function rows(f: Figures): string[][] {
@@ -189,6 +237,7 @@ function rows(f: Figures): string[][] {
       '-',
     ],
   );
+  out.push(...loadRows(f.load));
   if (slackPkg && slackPkg.handlerBytes !== f.realBundle.bytes) {
     out.push(['!', 'bench build differs from osls package', `${f.realBundle.bytes} B`, '-', 'CHECK']);
   }
@@ -253,8 +302,10 @@ async function main(): Promise<void> {
   }
   log('watcher: one restore to RESTORING, then two watcher runs…');
   const watcher = await measureWatcherCalls();
+  log('load: 10 and 50 restores in flight, 10 and 10,000 ended requests, acks with a 150 ms Slack…');
+  const load = await measureLoad({ slowSamples: Number(args['slow-samples']) });
 
-  const figures: Figures = { packaged, realBundle, bareBundle, cold, warm, watcher };
+  const figures: Figures = { packaged, realBundle, bareBundle, cold, warm, watcher, load };
   const m = machine();
   const header = `dynamodb-restore-bot bench, ${m.date}, node ${m.node}, ${m.os}, ${m.cores} cores (${m.cpu})`;
   const table = formatTable(['#', 'measure', 'value', 'target', 'result'], rows(figures));
@@ -296,6 +347,7 @@ async function main(): Promise<void> {
       ),
     },
     watcher,
+    load,
     ...(explain ? { explain } : {}),
   };
   writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
