@@ -45,6 +45,8 @@ export function seedDemoAws(fake: FakeAws, now = new Date()): void {
     itemCount: 1250,
     sizeBytes: 182_340,
     createdAt: new Date(now.getTime() - 90 * DAY_MS),
+    // Point-in-time recovery on for the last 35 days (DescribeContinuousBackups, /restore pitr).
+    pitr: { enabled: true, earliest: new Date(now.getTime() - 35 * DAY_MS) },
   });
   fake.addTable('Orders', 'ACTIVE', {
     keySchema: ORDER_KEYS,
@@ -106,11 +108,10 @@ export function seedDemoAws(fake: FakeAws, now = new Date()): void {
     },
   ];
   // What a restore does not carry over, so the thread's ACTIVE reply and the settings view have
-  // something to show: TTL, a stream, point-in-time recovery, deletion protection, tags, an alarm.
+  // something to show: TTL, a stream, deletion protection, tags, an alarm (PITR comes with the table).
   const settings = fake.settings.of('MusicCollection');
   settings.ttl = { status: 'ENABLED', attribute: 'ExpiresAt' };
   settings.stream = { viewType: 'NEW_AND_OLD_IMAGES' };
-  settings.pitr = { recoveryPeriodDays: 35 };
   settings.deletionProtection = true;
   settings.tags.set('team', 'music');
   settings.tags.set('cost-center', 'CC-1234');

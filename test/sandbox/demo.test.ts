@@ -18,6 +18,10 @@ describe('the sandbox demo data', () => {
   });
 
   it('has point-in-time recovery enabled on MusicCollection', () => {
+    expect(fake.tables.get('MusicCollection')?.pitr).toMatchObject({
+      enabled: true,
+      earliest: new Date('2026-10-28T12:00:00Z'),
+    });
     expect(fake.settings.of('MusicCollection').pitr).toEqual({ recoveryPeriodDays: 35 });
   });
 
