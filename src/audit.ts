@@ -18,6 +18,8 @@ export function auditTransition(
   next: RestoreRequest,
   actor: string,
   action: string,
+  /** What the transition did beyond the status change (e.g. the settings a copy applied). */
+  extra?: Record<string, unknown>,
 ): void {
   sink(
     JSON.stringify({
@@ -35,6 +37,7 @@ export function auditTransition(
       targetTable: next.targetTable,
       version: next.version,
       ...(next.failure ? { failure: next.failure.code, detail: next.failure.message } : {}),
+      ...extra,
     }),
   );
 }

@@ -4,6 +4,7 @@ import type { TargetAccountFactory } from './aws/types.ts';
 import type { BotConfig } from './config.ts';
 import type { Dispatcher } from './jobs.ts';
 import type { Logger } from './log.ts';
+import type { SettingsClientsFactory } from './settings/session.ts';
 import { createWebClient } from './slack/client.ts';
 import { SlackDirectory } from './slack/directory.ts';
 import { SlackMessenger } from './slack/messenger.ts';
@@ -29,6 +30,8 @@ export interface ComposeOptions {
   /** The target accounts: createStsTargets() in production, a fake in tests. */
   targets: TargetAccountFactory;
   progressIntervalMs?: number;
+  /** Settings sessions: createStsSettings() in the worker and npm start; absent in the slack function. */
+  settingsClients?: SettingsClientsFactory;
 }
 
 /**
@@ -42,6 +45,7 @@ export function composeDeps(o: ComposeOptions): WorkerDeps {
     config: o.config,
     store: new RequestStore(o.stateClient, o.stateTable),
     targets: o.targets,
+    ...(o.settingsClients ? { settingsClients: o.settingsClients } : {}),
     directory: new SlackDirectory(slack, () => now().getTime()),
     dispatcher: o.dispatcher,
     now,

@@ -82,9 +82,15 @@ export const JobSchema = z.discriminatedUnion('type', [
     overrides: OverridesSchema,
     /** How the command was read (a time without a zone read as UTC), for the answer. */
     notes: z.optional(z.array(z.string())),
+    /** --copy-settings */
+    copySettings: z.optional(z.boolean()),
   }),
   z.object({ type: z.literal('request.notify'), requestId: NonEmpty() }),
   z.object({ type: z.literal('request.execute'), requestId: NonEmpty() }),
+  /** `/restore settings REQUEST_ID`: the diff in full, read now. */
+  z.object({ type: z.literal('settings.show'), ...Actor, requestId: NonEmpty() }),
+  /** A claimed Copy settings run (button or --copy-settings) of `userId` ('bot' for the latter). */
+  z.object({ type: z.literal('settings.copy'), requestId: NonEmpty(), userId: NonEmpty() }),
 ]);
 export type Job = z.infer<typeof JobSchema>;
 export type JobOf<T extends Job['type']> = Extract<Job, { type: T }>;

@@ -22,6 +22,7 @@ import {
 import { LocalDispatcher } from './dispatch.ts';
 import { createLogger, type Logger } from './log.ts';
 import { newRequestId } from './restore/ids.ts';
+import { createStsSettings, type SettingsClientsFactory } from './settings/session.ts';
 import { malformedSlackBody } from './slack/body-check.ts';
 import { noticeKinds } from './slack/notices/index.ts';
 import { isFutureTimestamp } from './slack/request-guard.ts';
@@ -59,6 +60,8 @@ export interface StartOptions {
   progressIntervalMs?: number;
   /** Log the start-up line at debug level (the sandbox prints its own). */
   quiet?: boolean;
+  /** Settings sessions; defaults to STS role sessions (tests pass clients pointed at a stand-in). */
+  settingsClients?: SettingsClientsFactory;
 }
 
 /**
@@ -99,6 +102,7 @@ export async function startLocal(env: LocalEnv, options: StartOptions = {}): Pro
     notices: noticeKinds,
     targets: options.targets ?? createStsTargets(config, options.now),
     ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
+    settingsClients: options.settingsClients ?? createStsSettings(config, options.now),
   });
   dispatcher.attach((job) => runJob(deps, job));
 

@@ -11,6 +11,7 @@ import {
 } from './blocks/backups.ts';
 import { errorMessage, noticeMessage } from './blocks/errors.ts';
 import { recoveryPointDetailMessage } from './blocks/recovery-points.ts';
+import { settingsMessage } from './blocks/settings.ts';
 import type { SlackMessage } from './blocks/types.ts';
 import { RECOVERY_POINT_ARN } from './commands/tokenize.ts';
 import { MAX_BACKUPS_LIMIT } from './commands/types.ts';
@@ -18,12 +19,14 @@ import { mapLimited } from './concurrency.ts';
 import type { EnvironmentConfig } from './config.ts';
 import type { Job, JobOf, ReplyTo } from './jobs.ts';
 import { executeRequest } from './restore/executor.ts';
-import { authoriseRequester } from './restore/policy.ts';
+import { authoriseRequester, isApprover } from './restore/policy.ts';
 import { createRequest, type RestoreDeps } from './restore/service.ts';
 import { resolveBackup } from './restore/sources/backup.ts';
 import { sourceLabel } from './restore/sources/index.ts';
 import { resolveRecoveryPoint } from './restore/sources/recovery-point.ts';
 import { sweep } from './restore/watcher.ts';
+import { rowView } from './settings/diff.ts';
+import { compareRequest, runSettingsCopy, type SettingsDeps } from './settings/service.ts';
 import type { Messenger } from './slack/messenger.ts';
 import type { NoticeKind } from './slack/notices/index.ts';
 import { notifyRequest } from './slack/notifier.ts';
@@ -189,6 +192,7 @@ async function requestRestore(deps: WorkerDeps, job: JobOf<'restore.request'>): 
     overrides: job.overrides,
     ...(job.env ? { env: job.env } : {}),
     ...(job.reason ? { reason: job.reason } : {}),
+    ...(job.copySettings ? { copySettings: true } : {}),
   });
   const notes = job.notes?.length ? `${job.notes.map((n) => `:information_source: ${n}`).join('\n')}\n` : '';
   switch (outcome.kind) {
@@ -246,7 +250,59 @@ export async function runJob(deps: WorkerDeps, job: Job): Promise<void> {
     case 'request.execute':
       await executeRequest(deps, job.requestId);
       return;
+    case 'settings.show':
+      return answer(deps, job.replyTo, job, () => showSettings(deps, job));
+    case 'settings.copy': {
+      const settingsDeps = withSettings(deps);
+      if (!settingsDeps) {
+        deps.log.error('settings.copy job in a process without settings sessions', {
+          requestId: job.requestId,
+        });
+        return;
+      }
+      return runSettingsCopy(settingsDeps, job.requestId, job.userId);
+    }
   }
+}
+
+function withSettings(deps: WorkerDeps): (WorkerDeps & SettingsDeps) | undefined {
+  const { settingsClients } = deps;
+  return settingsClients ? { ...deps, settingsClients } : undefined;
+}
+
+/** `/restore settings REQUEST_ID`: both tables read now, side by side, with the Copy button for those who may press it. */
+async function showSettings(deps: WorkerDeps, job: JobOf<'settings.show'>): Promise<SlackMessage> {
+  const req = await deps.store.get(job.requestId);
+  if (!req) return errorMessage(`There is no restore request ${job.requestId}.`);
+  const env = Object.hasOwn(deps.config.environments, req.environment)
+    ? deps.config.environments[req.environment]
+    : undefined;
+  const approver = env ? await isApprover(env, job.userId, deps.directory) : false;
+  const requester = req.requesterId === job.userId;
+  if (!approver && !requester) {
+    const allowed = await authoriseRequester(deps.config, deps.directory, {
+      env: req.environment,
+      userId: job.userId,
+      channelId: job.channelId,
+    });
+    if ('refusal' in allowed) return errorMessage(allowed.refusal);
+  }
+  if (req.status !== 'ACTIVE') {
+    return errorMessage(
+      `Request ${req.id} is ${req.status}: settings are compared once the new table ${req.targetTable} is ACTIVE.`,
+    );
+  }
+  const settingsDeps = withSettings(deps);
+  if (!settingsDeps) return errorMessage('This process cannot read table settings (no settings sessions).');
+  const comparison = await compareRequest(settingsDeps, req, job.userId);
+  const alarms = comparison.source.settings.alarms;
+  return settingsMessage({
+    req,
+    rows: comparison.rows.map(rowView),
+    sourceOrigin: comparison.source.origin,
+    ...(alarms && 'value' in alarms ? { alarms: alarms.value } : {}),
+    offerCopy: (approver || requester) && req.settings?.copy?.state !== 'RUNNING',
+  });
 }
 
 /** One watcher run over the stored requests. */

@@ -62,15 +62,21 @@ export class RoleSessions {
   /**
    * Credentials for `environment` on behalf of `slackUserId`, assuming the environment's role
    * when there is no usable cached session. Throws AwsOperationError.
+   * @param policy a session policy (JSON) that narrows the session below the role's permissions.
    */
-  credentialsFor(environment: string, slackUserId: string, tag?: string): Promise<RoleCredentials> {
-    const key = JSON.stringify([environment, slackUserId, tag ?? null]);
+  credentialsFor(
+    environment: string,
+    slackUserId: string,
+    tag?: string,
+    policy?: string,
+  ): Promise<RoleCredentials> {
+    const key = JSON.stringify([environment, slackUserId, tag ?? null, policy ?? null]);
     const entry = this.cache.get(key);
     if (entry?.credentials && this.isFresh(entry.credentials)) return Promise.resolve(entry.credentials);
     if (entry?.pending) return entry.pending;
 
     this.pruneExpired();
-    const pending = this.assume(environment, slackUserId, tag).then(
+    const pending = this.assume(environment, slackUserId, tag, policy).then(
       (credentials) => {
         this.cache.set(key, { credentials });
         return credentials;
@@ -100,7 +106,12 @@ export class RoleSessions {
     }
   }
 
-  private async assume(environment: string, slackUserId: string, tag?: string): Promise<RoleCredentials> {
+  private async assume(
+    environment: string,
+    slackUserId: string,
+    tag?: string,
+    policy?: string,
+  ): Promise<RoleCredentials> {
     const env = environmentNamed(this.config, environment);
     if (!env) {
       throw new AwsOperationError({
@@ -126,6 +137,7 @@ export class RoleSessions {
           SourceIdentity: sessionSafe(slackUserId),
           DurationSeconds: SESSION_DURATION_SECONDS,
           ...(env.externalId ? { ExternalId: env.externalId } : {}),
+          ...(policy ? { Policy: policy } : {}),
         }),
       );
     } catch (err) {

@@ -14,6 +14,7 @@ import {
 } from './format.ts';
 import { clip, code, context, fields, message, plural, section } from './kit.ts';
 import { overridesSummary, STATUS_EMOJI } from './request.ts';
+import { activeSettingsBlocks } from './settings.ts';
 import type { SlackMessage } from './types.ts';
 
 /**
@@ -189,9 +190,7 @@ function activeBlocks(req: RestoreRequest, event: RequestEvent, now: Date): type
       `*Restored from*\n${source.restoredFrom(r.restorePoint)}`,
       `*Overrides*\n${clip(overridesSummary(req.overrides), 1900)}`,
     ]),
-    section(
-      `:warning: *Not restored — set these up again on ${target} if the old table had them:*\n${NOT_RESTORED_SETTINGS.map((s) => `• ${s}`).join('\n')}`,
-    ),
+    ...activeSettingsBlocks(req, NOT_RESTORED_SETTINGS),
   ];
   if (expected && (r.itemCount !== expected.itemCount || r.sizeBytes !== expected.sizeBytes)) {
     blocks.push(
@@ -284,6 +283,11 @@ function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
       const elapsed = durationBetween(r.startedAt, event.at);
       return `:warning: ${target} is still RESTORING ${elapsed === undefined ? 'after 24h' : `after ${formatDuration(elapsed)}`} (started ${formatUtc(r.startedAt)}). ${actor} now checks it every hour instead of every minute and says here when it is ACTIVE or gone. ${consoleLink(req, 'Check the table in the AWS console')}; if it stays in CREATING, open a case with AWS Support.${detailNote(event)}`;
     }
+    case 'settings_copied': {
+      const source = code(from.tableName);
+      const report = event.detail?.trim() ? `\n${clip(event.detail.trim(), 2600)}` : '';
+      return `:gear: ${actor} copied settings from ${source} to ${target}:${report}`;
+    }
     case 'watch_failing':
       return `:warning: The bot cannot check on ${target} at the moment, so progress updates have stopped. It keeps trying every minute and says here when the table is ACTIVE; the restore itself carries on in AWS. ${consoleLink(req, 'Check the table in the AWS console')}.${detailNote(event)}`;
     case 'reminded':
@@ -309,6 +313,7 @@ export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
   stuck: 'still restoring after 24h; checked hourly from now on',
   watch_failing: 'the bot cannot check the table at the moment',
   reminded: 'still waiting for approval',
+  settings_copied: 'settings copied',
 };
 
 /**

@@ -177,7 +177,7 @@ export function statusLine(req: RestoreRequest, now: Date): string {
 function confirmText(req: RestoreRequest, now: Date): string {
   const source = viewSource(req.source, now);
   const render = (max: number) =>
-    `Restore ${source.confirm(max)} into the NEW table ${truncate(req.targetTable, max)} in ${req.environment} (account ${req.accountId}, ${req.region}). The restore starts as soon as you confirm.`;
+    `Restore ${source.confirm(max)} into the NEW table ${truncate(req.targetTable, max)} in ${req.environment} (account ${req.accountId}, ${req.region}). The restore starts as soon as you confirm${req.copySettings ? '; settings are copied once ACTIVE' : ''}.`;
   let max = MAX_NAME;
   let text = render(max);
   while (text.length > MAX_CONFIRM_TEXT && max > 12) {
@@ -252,6 +252,13 @@ export function requestBlocks(req: RestoreRequest, now: Date): types.KnownBlock[
       `*Approvals*\n${approvalsText(req)}`,
     ]),
     section(reasonText(req.reason)),
+    ...(req.copySettings
+      ? [
+          section(
+            `:gear: *Settings will be copied too* (\`--copy-settings\`): once ${code(req.targetTable)} is ACTIVE, the bot gives it the TTL, stream, point-in-time recovery, deletion protection, tags, table class, auto scaling and contributor insights of ${code(source.tableName)}. Approving approves that as well.`,
+          ),
+        ]
+      : []),
     status === 'PENDING' ? context([statusLine(req, now)]) : section(statusLine(req, now)),
   ];
 }

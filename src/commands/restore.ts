@@ -18,6 +18,7 @@ import {
   PITR_USAGE,
   RESTORE_CLI_USAGE,
   RESTORE_RECOVERY_POINT_USAGE,
+  RESTORE_SETTINGS_USAGE,
   RESTORE_USAGE,
   type RestoreCommand,
   type RestoreRequestCommand,
@@ -50,7 +51,7 @@ const FLAGS = [
 ] as const;
 
 /** Flags that take no value. */
-const SWITCHES = ['--latest', '--use-latest-restorable-time'] as const;
+const SWITCHES = ['--latest', '--use-latest-restorable-time', '--copy-settings'] as const;
 
 /** Any of these makes a request a point-in-time restore. */
 const PITR_FLAGS = [
@@ -241,6 +242,20 @@ export function parseRestoreCommand(text: string, now: Date = new Date()): Resto
     return { kind: 'cancel', requestId: parseRequestId(id, CANCEL_USAGE) };
   }
 
+  if (keyword === 'settings') {
+    rejectFlags(flags, [], '/restore settings', RESTORE_SETTINGS_USAGE);
+    const id = positionals[1];
+    if (id === undefined) {
+      fail(
+        'Missing REQUEST_ID: say which restore to compare, e.g. R-7K3QX9.',
+        'REQUEST_ID',
+        RESTORE_SETTINGS_USAGE,
+      );
+    }
+    rejectExtra(positionals, 2, RESTORE_SETTINGS_USAGE);
+    return { kind: 'settings', requestId: parseRequestId(id, RESTORE_SETTINGS_USAGE) };
+  }
+
   if (keyword === 'pitr' || PITR_FLAGS.some((flag) => flags.has(flag))) {
     return parsePitrRequest(flags, positionals, keyword === 'pitr', now);
   }
@@ -278,6 +293,7 @@ export function parseRestoreCommand(text: string, now: Date = new Date()): Resto
     ...(env !== undefined && { env: checkEnv(env, usage) }),
     ...(reason !== undefined && { reason: parseReason(reason, usage) }),
     overrides: parseOverrides(flags, usage),
+    ...(flags.has('--copy-settings') && { copySettings: true }),
   };
 }
 

@@ -141,8 +141,8 @@ export function splitArgs(
     const eq = token.text.indexOf('=');
     const name = eq < 0 ? token.text : token.text.slice(0, eq);
     const part = shown(name);
-    if (!known.includes(name)) {
-      const guess = closest(name, known);
+    if (!known.includes(name) && !switches.includes(name)) {
+      const guess = closest(name, [...known, ...switches]);
       throw new CommandError(
         `Unknown option ${part}. ${guess ? `Did you mean ${guess}?` : `Options: ${known.join(', ')}.`}`,
         part,

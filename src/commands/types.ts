@@ -9,7 +9,9 @@ export const BACKUPS_USAGE =
 export const DEFAULT_BACKUPS_LIMIT = 20;
 export const MAX_BACKUPS_LIMIT = 40;
 export const BACKUPS_DESCRIBE_USAGE = '/backups describe BACKUP';
-export const RESTORE_USAGE = '/restore BACKUP TARGET_TABLE [--env ENV] [--reason "TEXT"] [overrides]';
+export const RESTORE_USAGE =
+  '/restore BACKUP TARGET_TABLE [--env ENV] [--reason "TEXT"] [overrides] [--copy-settings]';
+export const RESTORE_SETTINGS_USAGE = '/restore settings REQUEST_ID';
 export const RESTORE_CLI_USAGE = '/restore --backup-arn ARN --target-table-name NAME [...]';
 export const RESTORE_RECOVERY_POINT_USAGE =
   '/restore --recovery-point-arn ARN --target-table-name NAME [...]';
@@ -56,12 +58,15 @@ export interface RestoreRequestCommand {
   env?: string;
   reason?: string;
   overrides: RestoreOverrides;
+  /** --copy-settings: copy the source's settings to the new table once it is ACTIVE. */
+  copySettings?: boolean;
 }
 
 export type RestoreCommand =
   | RestoreRequestCommand
   | { kind: 'status'; requestId?: string }
   | { kind: 'cancel'; requestId: string }
+  | { kind: 'settings'; requestId: string }
   | HelpCommand
   | { kind: 'modal' };
 

@@ -9,6 +9,7 @@ import { type BotConfig, LambdaEnvSchema, loadConfigFile, loadConfigJson, parseE
 import { LambdaDispatcher } from '../dispatch.ts';
 import { createLogger } from '../log.ts';
 import { readSecrets } from '../secrets.ts';
+import type { SettingsClientsFactory } from '../settings/session.ts';
 import type { WorkerDeps } from '../worker.ts';
 
 export type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
@@ -42,6 +43,27 @@ let noticesLoader: NoticesLoader | undefined;
 /** Called by the worker's entry module: the notice kinds run in the worker and the watcher only. */
 export function provideNotices(loader: NoticesLoader): void {
   noticesLoader = loader;
+}
+
+type SettingsLoader = (config: BotConfig, now: () => Date) => SettingsClientsFactory;
+let settingsLoader: SettingsLoader | undefined;
+
+/**
+ * Called by the worker's entry module, like {@link provideTargets}: Application Auto Scaling and
+ * CloudWatch clients stay out of the slack function's bundle.
+ */
+export function provideSettings(loader: SettingsLoader): void {
+  settingsLoader = loader;
+}
+
+function settingsFor(config: BotConfig, now: () => Date): SettingsClientsFactory | undefined {
+  if (!settingsLoader) return undefined;
+  const loader = settingsLoader;
+  let factory: SettingsClientsFactory | undefined;
+  return (req, userId) => {
+    factory ??= loader(config, now);
+    return factory(req, userId);
+  };
 }
 
 function targetsFor(config: BotConfig, now: () => Date): TargetAccountFactory {
@@ -84,6 +106,7 @@ async function init(): Promise<Runtime> {
     ),
     targets: targetsFor(config, now),
     ...(noticesLoader ? { notices: noticesLoader } : {}),
+    ...(settingsLoader ? { settingsClients: settingsFor(config, now) } : {}),
     now,
     log,
   });

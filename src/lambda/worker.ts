@@ -1,12 +1,14 @@
 import { parse } from 'zod';
 import { createStsTargets } from '../aws/target.ts';
 import { JobSchema } from '../jobs.ts';
+import { createStsSettings } from '../settings/session.ts';
 import { noticeKinds } from '../slack/notices/index.ts';
 import { runJob, runWatcher } from '../worker.ts';
-import { getRuntime, provideNotices, provideTargets } from './runtime.ts';
+import { getRuntime, provideNotices, provideSettings, provideTargets } from './runtime.ts';
 
 provideTargets(createStsTargets);
 provideNotices(noticeKinds);
+provideSettings(createStsSettings);
 
 /** Asynchronous worker: one job per invoke (see src/jobs.ts). */
 export const worker = async (event: unknown): Promise<void> => {

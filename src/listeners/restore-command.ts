@@ -125,6 +125,31 @@ export function restoreCommand(deps: ListenerDeps) {
           overrides: parsed.overrides,
           ...(parsed.reason ? { reason: parsed.reason } : {}),
           ...(parsed.notes ? { notes: parsed.notes } : {}),
+          ...(parsed.copySettings ? { copySettings: true } : {}),
+        });
+        if (failed) await args.respond(ephemeral(errorMessage(failed)));
+        return;
+      }
+      case 'settings': {
+        // Reading both tables calls the target account: the worker answers.
+        const req = await deps.store.get(parsed.requestId);
+        if (!req) {
+          await ack(ephemeral(errorMessage(`There is no restore request ${parsed.requestId}.`)));
+          return;
+        }
+        await ack(
+          ephemeral(
+            noticeMessage(
+              `:hourglass_flowing_sand: Reading the settings of ${req.targetTable} and its source for request *${req.id}*…`,
+            ),
+          ),
+        );
+        const failed = await handOff(deps, {
+          type: 'settings.show',
+          requestId: req.id,
+          userId: command.user_id,
+          channelId: command.channel_id,
+          replyTo: { responseUrl: command.response_url },
         });
         if (failed) await args.respond(ephemeral(errorMessage(failed)));
         return;

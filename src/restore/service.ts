@@ -4,6 +4,7 @@ import type { TargetAccountFactory } from '../aws/types.ts';
 import { type BotConfig, type EnvironmentConfig, environmentNamed } from '../config.ts';
 import type { Dispatcher } from '../jobs.ts';
 import type { Logger } from '../log.ts';
+import type { SettingsClientsFactory } from '../settings/session.ts';
 import type { RequestStore } from '../store/requests.ts';
 import { REQUEST_ID_PATTERN } from './ids.ts';
 import { type Decision, decideApproval, decideCancel, decideExpire, decideReject } from './lifecycle.ts';
@@ -29,6 +30,8 @@ export interface RestoreDeps {
   log: Logger;
   /** How often a CREATING table gets a progress reply; default PROGRESS_INTERVAL_MS (the sandbox shortens it). */
   progressIntervalMs?: number;
+  /** Settings sessions (src/settings): worker and watcher only; absent in the slack function. */
+  settingsClients?: SettingsClientsFactory;
 }
 
 /** Statuses in which a request still holds its target table name. */
@@ -181,6 +184,8 @@ export interface NewRequestInput {
   env?: string;
   reason?: string;
   overrides: RestoreOverrides;
+  /** --copy-settings: copy the source's settings once the new table is ACTIVE. */
+  copySettings?: boolean;
 }
 
 export type CreateOutcome =
@@ -242,6 +247,7 @@ export async function createRequest(deps: RestoreDeps, input: NewRequestInput): 
     targetTable: input.targetTable,
     overrides: input.overrides,
     ...(input.reason ? { reason: input.reason } : {}),
+    ...(input.copySettings ? { copySettings: true } : {}),
     requiredApprovals: env.requiredApprovals,
     approvals: [],
     createdAt: at,

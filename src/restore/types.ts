@@ -1,3 +1,5 @@
+import type { RequestSettings } from '../settings/types.ts';
+
 /**
  * Domain types of a restore request. No Slack or AWS SDK types here: the domain is
  * described in plain data so that the store, the Block Kit builders and the tests share it.
@@ -182,7 +184,8 @@ export type RequestAction =
   | 'failed'
   | 'stuck'
   | 'watch_failing'
-  | 'reminded';
+  | 'reminded'
+  | 'settings_copied';
 
 /** One step in a request's history; each is posted once as a threaded reply. */
 export interface RequestEvent {
@@ -275,6 +278,10 @@ export interface RestoreRequest {
   decidedBy?: string;
   rejectReason?: string;
   restore?: RestoreProgress;
+  /** --copy-settings: copy the source's settings to the new table once it is ACTIVE. */
+  copySettings?: boolean;
+  /** The settings diff read at ACTIVE and the Copy settings runs (src/settings). */
+  settings?: RequestSettings;
   failure?: RequestFailure;
   /** The approval message in the channel, once posted; `permalink` from chat.getPermalink. */
   message?: { channel: string; ts: string; permalink?: string };

@@ -3,6 +3,7 @@ import type { RestoreJobInfo } from '../aws/backup.ts';
 import type { TargetAccount } from '../aws/types.ts';
 import { mapLimited } from '../concurrency.ts';
 import { environmentNamed } from '../config.ts';
+import { settingsAtActive, startRequestedCopy } from '../settings/service.ts';
 import { attemptStart, executeRequest, REDRIVE_AFTER_MS, sessionUser, toFailure } from './executor.ts';
 import { decideExpire, type EventInput, isExpired, transition } from './lifecycle.ts';
 import { decideReminder, reminderMentions } from './reminders.ts';
@@ -139,11 +140,17 @@ export async function pollRestore(deps: RestoreDeps, initial: RestoreRequest): P
     return true;
   }
   if (table.status === 'ACTIVE') {
-    await record(
+    // The settings diff goes into the ACTIVE reply; reading it never keeps the request from ending.
+    const { settingsClients } = deps;
+    const settings = settingsClients
+      ? await settingsAtActive({ ...deps, settingsClients }, req, sessionUser(req))
+      : undefined;
+    const ended = await record(
       deps,
       req,
       {
         status: 'ACTIVE',
+        ...(settings ? { settings: { ...req.settings, ...settings } } : {}),
         restore: {
           ...restore,
           tableStatus: 'ACTIVE',
@@ -157,6 +164,10 @@ export async function pollRestore(deps: RestoreDeps, initial: RestoreRequest): P
       { actor: 'bot', action: 'active' },
       'complete',
     );
+    if (ended && req.copySettings) {
+      const active = await deps.store.get(req.id);
+      if (active) await startRequestedCopy(deps, active);
+    }
     return true;
   }
   const changed = table.status !== restore.tableStatus;

@@ -25,16 +25,7 @@ import {
   scalingResourceId,
   settingsFromBackup,
 } from './read.ts';
-import type { SettingKey, TableSettings } from './types.ts';
-
-export type CopyOutcome = 'done' | 'equal' | 'not_possible' | 'failed';
-
-/** One line of the thread's copy report. */
-export interface CopyLine {
-  key: SettingKey;
-  outcome: CopyOutcome;
-  text: string;
-}
+import type { CopyLine, TableSettings } from './types.ts';
 
 export interface SettingsComparison {
   source: TableSettings;

@@ -1,19 +1,15 @@
 import {
   type ContributorInsightsInfo,
   type Reading,
+  type RowAction,
   type ScalingTargetInfo,
   SETTING_KEYS,
   SETTING_LABELS,
   type SettingKey,
+  type SettingRowView,
   type SettingValues,
   type TableSettings,
 } from './types.ts';
-
-/**
- * What the bot can do about one setting: nothing (equal), copy it (one step), leave it to a person
- * (manual, with the reason), or nothing because a side could not be read (unknown).
- */
-export type RowAction = 'equal' | 'copy' | 'manual' | 'unknown';
 
 /** One change the copy runner makes on the new table. */
 export type CopyStep =
@@ -26,25 +22,22 @@ export type CopyStep =
   | { key: 'autoScaling'; targets: ScalingTargetInfo[] }
   | { key: 'contributorInsights'; table: boolean; indexes: string[] };
 
-export interface SettingRow {
-  key: SettingKey;
-  label: string;
-  /** The source's value, in words. */
-  source: string;
-  /** The new table's value, in words. */
-  target: string;
-  action: RowAction;
-  /** What the bot does (copy) or why it does not (manual, unknown); "Same" when equal. */
-  note: string;
+export interface SettingRow extends SettingRowView {
   /** Set when action is 'copy'. */
   step?: CopyStep;
+}
+
+/** The row without its copy step, as the request stores it. */
+export function rowView(row: SettingRow): SettingRowView {
+  const { step: _step, ...view } = row;
+  return view;
 }
 
 const DASH = '—';
 /** Tag keys AWS reserves; TagResource refuses them. */
 const RESERVED_TAG_PREFIX = 'aws:';
 
-type Judged = Omit<SettingRow, 'key' | 'label' | 'source' | 'target'>;
+type Judged = { action: RowAction; note: string; step?: CopyStep };
 
 function same(): Judged {
   return { action: 'equal', note: 'Same' };

@@ -110,3 +110,58 @@ export interface TableSettings {
   indexes?: string[];
   settings: { [K in SettingKey]?: Reading<SettingValues[K]> };
 }
+
+/**
+ * What the bot can do about one setting: nothing (equal), copy it (one step), leave it to a person
+ * (manual, with the reason), or nothing because a side could not be read (unknown).
+ */
+export type RowAction = 'equal' | 'copy' | 'manual' | 'unknown';
+
+/** One row of the settings diff as stored on the request and shown in Slack. */
+export interface SettingRowView {
+  key: SettingKey;
+  label: string;
+  /** The source's value, in words. */
+  source: string;
+  /** The new table's value, in words. */
+  target: string;
+  action: RowAction;
+  /** What the bot does (copy) or why it does not (manual, unknown); "Same" when equal. */
+  note: string;
+}
+
+export type CopyOutcome = 'done' | 'equal' | 'not_possible' | 'failed';
+
+/** One line of the thread's copy report. */
+export interface CopyLine {
+  key: SettingKey;
+  outcome: CopyOutcome;
+  text: string;
+}
+
+/** A run of Copy settings: claimed by one conditional write, finished by another. */
+export interface SettingsCopyRun {
+  state: 'RUNNING' | 'DONE';
+  /** Slack user who pressed Copy, or 'bot' for --copy-settings. */
+  by: string;
+  /** ISO-8601 */
+  startedAt: string;
+  /** ISO-8601 */
+  finishedAt?: string;
+  /** What was applied (DONE). */
+  lines?: CopyLine[];
+  /** Runs so far, this one included. */
+  run: number;
+}
+
+/** The request's stored record of its settings: the diff at ACTIVE and the copy runs. */
+export interface RequestSettings {
+  /** ISO-8601: when the diff was read. */
+  comparedAt?: string;
+  /** 'table' = the live source; 'backup' = what the backup records (the source is gone). */
+  sourceOrigin?: 'table' | 'backup';
+  rows?: SettingRowView[];
+  /** Why the diff could not be read. */
+  compareError?: string;
+  copy?: SettingsCopyRun;
+}

@@ -3,6 +3,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, type Scalar, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  ALARM_LIST_ACTIONS,
+  SCALING_ACTIONS,
+  SCALING_ALARM_ACTIONS,
+  SETTINGS_READ_ACTIONS,
+  SETTINGS_WRITE_ACTIONS,
+  settingsSessionPolicy,
+} from '../../src/settings/session.ts';
+import { backupSource, sampleRequest } from '../blocks/samples.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -159,19 +168,29 @@ describe('deploy/target-account-role.yml', () => {
     expect(resources[1]).toEqual(asList(restoreFromBackup?.Resource as Json)[1]);
   });
 
-  it('has no wildcard action and no "*" resource except for ListBackups', () => {
+  it('has no wildcard action and no "*" resource except where AWS accepts nothing else', () => {
     const statements = permissionStatements();
     const wildcardActions = actionsOf(statements).filter((a) => a === '*' || a.endsWith(':*'));
     const starResources = statements.filter((s) => asList(s.Resource as Json).includes('*'));
 
     expect(wildcardActions).toEqual([]);
-    expect(actionsOf(starResources)).toEqual([
-      'dynamodb:ListBackups',
+    expect(actionsOf(starResources).sort()).toEqual([
+      'application-autoscaling:DescribeScalableTargets',
+      'application-autoscaling:DescribeScalingPolicies',
+      'application-autoscaling:PutScalingPolicy',
+      'application-autoscaling:RegisterScalableTarget',
       // AWS Backup's list and job reads have no resource type in IAM.
       'backup:DescribeRestoreJob',
       'backup:ListBackupVaults',
       'backup:ListRecoveryPointsByResource',
+      'cloudwatch:DescribeAlarms',
+      'dynamodb:ListBackups',
     ]);
+    // Application Auto Scaling has no table-name resources: its "*" is held to DynamoDB capacity.
+    const scaling = starResources.find((s) =>
+      asList(s.Action).includes('application-autoscaling:RegisterScalableTarget'),
+    );
+    expect(scaling?.Condition?.StringEquals?.['application-autoscaling:service-namespace']).toBe('dynamodb');
     expect(actionsOf(statements)).not.toContain('dynamodb:CreateBackup');
     expect(actionsOf(statements)).not.toContain('dynamodb:DeleteTable');
   });
@@ -215,5 +234,57 @@ describe('deploy/target-account-role.yml', () => {
     });
     expect(pass!.Resource).toEqual({ Ref: 'AwsBackupRoleArn' });
     expect(pass!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } });
+  });
+
+  it('grants exactly the settings actions the settings session uses, and writes only on the new tables', () => {
+    const statements = permissionStatements();
+    const granted = new Set(actionsOf(statements));
+    const used = [
+      ...SETTINGS_READ_ACTIONS,
+      ...SETTINGS_WRITE_ACTIONS,
+      ...SCALING_ACTIONS,
+      ...SCALING_ALARM_ACTIONS,
+      ...ALARM_LIST_ACTIONS,
+    ];
+    for (const action of used) expect(granted.has(action), action).toBe(true);
+
+    const copy = statements.find((s) => s.Sid === 'CopySettingsToNewTables');
+    expect(asList(copy?.Action ?? []).sort()).toEqual([...SETTINGS_WRITE_ACTIONS].sort());
+    const copyResources = JSON.stringify(copy?.Resource);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+    expect(copyResources).toContain('table/${TargetTableNamePrefix}*');
+    expect(copyResources).toContain('AnyTargetTable');
+    expect(copyResources).not.toContain('AnySourceTable');
+    // No other statement grants a settings write: the source tables can only be read.
+    const writers = statements.filter((s) =>
+      asList(s.Action).some((a) => (SETTINGS_WRITE_ACTIONS as readonly string[]).includes(a)),
+    );
+    expect(writers.map((s) => s.Sid)).toEqual(['CopySettingsToNewTables']);
+    const alarms = statements.find((s) => asList(s.Action).includes('cloudwatch:PutMetricAlarm'));
+    expect(JSON.stringify(alarms?.Resource)).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+      'alarm:TargetTracking-table/${TargetTableNamePrefix}*',
+    );
+  });
+
+  it('lets the settings session policy write only the new table and read the source', () => {
+    const req = sampleRequest({
+      targetTable: 'orders-restored',
+      source: backupSource({ tableName: 'orders' }),
+    });
+    const policy = JSON.parse(settingsSessionPolicy(req)) as { Statement: Statement[] };
+    const source = `arn:aws:dynamodb:${req.region}:${req.accountId}:table/orders`;
+    const target = `arn:aws:dynamodb:${req.region}:${req.accountId}:table/orders-restored`;
+    for (const s of policy.Statement) {
+      const writes = asList(s.Action).filter((a) =>
+        (SETTINGS_WRITE_ACTIONS as readonly string[]).includes(a),
+      );
+      if (writes.length > 0) expect(s.Resource).toEqual([target, `${target}/index/*`]);
+    }
+    const reads = policy.Statement.find((s) => s.Sid === 'ReadSettingsOfSourceAndNewTable');
+    expect(reads?.Resource).toEqual(expect.arrayContaining([source, target]));
+    expect(
+      asList(reads?.Action ?? []).every((a) => !(SETTINGS_WRITE_ACTIONS as readonly string[]).includes(a)),
+    ).toBe(true);
   });
 });

@@ -17,6 +17,7 @@ import { loadConfigFile } from '../../src/config.ts';
 import { REDRIVE_AFTER_MS, WORKER_TIMEOUT_MS } from '../../src/restore/executor.ts';
 import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
 import { apiGatewayEvent, signSlackBody } from '../../src/sandbox/slack-requests.ts';
+import { SETTINGS_READ_ACTIONS, SETTINGS_WRITE_ACTIONS } from '../../src/settings/session.ts';
 import { OUTBOX_INDEX, STATUS_INDEX } from '../../src/store/requests.ts';
 import { readZip, type ZipEntry } from './zip.ts';
 
@@ -252,6 +253,20 @@ describe('serverless.yml functions', () => {
     expect(bundleOf('slack')).not.toContain('BackupServiceException');
   });
 
+  it('bundles the settings clients (Application Auto Scaling, CloudWatch) into the worker and watcher only', () => {
+    const bundleOf = (name: string) =>
+      zipEntries(name)
+        .find((e) => e.name === `${HANDLERS[name]!.split('.')[0]}.mjs`)!
+        .data.toString('utf8');
+    // The services' X-Amz-Target prefixes: present exactly where the clients are bundled.
+    expect(bundleOf('slack')).not.toContain('AnyScaleFrontendService');
+    expect(bundleOf('slack')).not.toContain('GraniteServiceVersion20100801');
+    for (const name of ['worker', 'watcher']) {
+      expect(bundleOf(name)).toContain('AnyScaleFrontendService');
+      expect(bundleOf(name)).toContain('GraniteServiceVersion20100801');
+    }
+  });
+
   it('keeps every function log group for a bounded number of days', () => {
     const groups = resourcesOfType('AWS::Logs::LogGroup').map(([, r]) => r.Properties);
 
@@ -372,6 +387,17 @@ describe('IAM', () => {
         'sts:TagSession',
       ]);
       expect(resourceList(sts)).toEqual([CI_TARGET_ROLE]);
+    }
+  });
+
+  it('gives the bot’s own roles none of the settings actions: they run in target-account role sessions', () => {
+    const settingsActions = new Set<string>([...SETTINGS_READ_ACTIONS.slice(1), ...SETTINGS_WRITE_ACTIONS]);
+    for (const fn of ['slack', 'worker', 'watcher']) {
+      const granted = actionsOf(roleIdOf(fn)).filter(
+        (a) =>
+          settingsActions.has(a) || a.startsWith('application-autoscaling:') || a.startsWith('cloudwatch:'),
+      );
+      expect(granted).toEqual([]);
     }
   });
 

@@ -114,4 +114,7 @@ export const backupSource: RestoreSourceModule<BackupSource, BackupRef> = {
   auditFields({ backup }) {
     return { backupArn: backup.arn };
   },
+  settingsSource({ backup }) {
+    return { tableName: backup.tableName, backupArn: backup.arn };
+  },
 };

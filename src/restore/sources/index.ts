@@ -9,6 +9,7 @@ import type {
   Resolution,
   RestoreSourceModule,
   SessionScope,
+  SettingsSource,
   SourceContext,
   SourceView,
   StartedJob,
@@ -95,11 +96,17 @@ export function sourceAuditFields(source: RestoreSource): Record<string, string>
   return sourceModule(source.kind).auditFields(source);
 }
 
+/** The source table the new table's settings are compared with. */
+export function sourceForSettings(source: RestoreSource): SettingsSource {
+  return sourceModule(source.kind).settingsSource(source);
+}
+
 export type {
   PolicyStatement,
   Resolution,
   RestoreSourceModule,
   SessionScope,
+  SettingsSource,
   SourceContext,
   SourceView,
   StartedJob,

@@ -181,4 +181,9 @@ export const pitrSource: RestoreSourceModule<PitrSource, PitrRef> = {
       restoreDateTime: source.point.kind === 'time' ? source.point.at : 'latest',
     };
   },
+
+  settingsSource(source) {
+    // No backup describes a point in time: a deleted source has nothing recorded.
+    return { tableName: source.tableName };
+  },
 };

@@ -207,4 +207,11 @@ export const recoveryPointSource: RestoreSourceModule<
   auditFields({ recoveryPoint: p, restoreRoleArn }) {
     return { recoveryPointArn: p.arn, backupVault: p.vaultName, restoreRoleArn };
   },
+
+  settingsSource({ recoveryPoint: p }) {
+    // A recovery point kept as a DynamoDB backup (no advanced features) still answers DescribeBackup.
+    return /^arn:[\w-]+:dynamodb:/.test(p.arn)
+      ? { tableName: p.tableName, backupArn: p.arn }
+      : { tableName: p.tableName };
+  },
 };

@@ -117,4 +117,16 @@ export interface RestoreSourceModule<S extends RestoreSource, R extends SourceRe
   sessionStatements(source: S, scope: SessionScope): PolicyStatement[];
   /** Fields identifying the source in the audit line. */
   auditFields(source: S): Record<string, string>;
+  /**
+   * Where the source table's settings are read for the settings diff (src/settings): the live
+   * table, and the backup that still describes it (streams, TTL, encryption) once it is gone.
+   */
+  settingsSource(source: S): SettingsSource;
+}
+
+/** The source table whose settings the new table is compared with. */
+export interface SettingsSource {
+  tableName: string;
+  /** A DynamoDB backup (DescribeBackup) that records the source's features, when there is one. */
+  backupArn?: string;
 }

@@ -1,0 +1,186 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
+import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
+import {
+  APPROVER,
+  APPROVER2,
+  type Bot,
+  manualClock,
+  messageText,
+  REQUESTER,
+  STRANGER,
+  startBot,
+} from '../helpers/bot.ts';
+import { seedSourceAndRestored, writesNaming } from '../settings/seed.ts';
+
+let fake: FakeAws;
+let slack: SlackApiStand;
+let bot: Bot | undefined;
+
+beforeAll(async () => {
+  fake = await startFakeAws({ creatingPolls: 1 });
+  slack = await startSlackApi();
+});
+afterEach(async () => {
+  await bot?.stop();
+  bot = undefined;
+});
+afterAll(async () => {
+  await fake.close();
+  await slack.close();
+});
+
+function requestIdOf(ack: { text?: string }): string {
+  const id = /R-[0-9A-Z]{6}/.exec(ack.text ?? '')?.[0];
+  if (!id) throw new Error(`no request id in ${ack.text}`);
+  return id;
+}
+
+function approvalMessage(id: string) {
+  return slack.messages('C0INCIDENTS').find((m) => !m.thread_ts && messageText(m).includes(id));
+}
+
+function threadOf(id: string) {
+  const root = approvalMessage(id);
+  return root ? slack.thread('C0INCIDENTS', root.ts).filter((m) => m.ts !== root.ts) : [];
+}
+
+/** A source table with TTL, stream, PITR, tags, deletion protection, auto scaling …, and its backup. */
+function seedSource(name: string): string {
+  const { source } = seedSourceAndRestored(fake, { source: name, target: `${name}-scratch` });
+  fake.tables.delete(`${name}-scratch`);
+  return fake.addBackup({
+    tableName: source,
+    name: `${name}-backup`,
+    createdAt: new Date(Date.now() - 3600_000),
+    billingMode: 'PROVISIONED',
+    gsis: ['byCustomer'],
+  }).arn;
+}
+
+/** Requests, approves and watches until ACTIVE; returns the request ID. */
+async function restoreToActive(b: Bot, clock: ReturnType<typeof manualClock>, text: string): Promise<string> {
+  const req = await b.command('/restore', text);
+  const id = requestIdOf(req.ack);
+  clock.advance(60_000);
+  await b.click('request_approve', id, APPROVER);
+  for (let i = 0; i < 3; i++) {
+    clock.advance(60_000);
+    await b.watch();
+  }
+  return id;
+}
+
+describe('settings diff and Copy settings, end to end through npm start', () => {
+  it('shows the diff at ACTIVE, copies on one approver click (once, for racing clicks), and never writes the source', async () => {
+    seedSource('orders');
+    const clock = manualClock();
+    bot = await startBot({ fake, slack, now: clock.now });
+    const id = await restoreToActive(bot, clock, 'orders-backup orders-restored --reason "INC-9 bad deploy"');
+    expect(fake.tables.get('orders-restored')?.status).toBe('ACTIVE');
+
+    const active = threadOf(id).at(-1);
+    const activeText = messageText(active);
+    expect(activeText).toMatch(
+      /The bot can copy:\*? TTL, Stream, Point-in-time recovery, Deletion protection, Tags/,
+    );
+    expect(activeText).toContain('settings_copy');
+    expect(activeText).toContain('Copy settings from orders');
+    expect(activeText).toContain('cloudwatch/home');
+    // The confirm dialog lists the changes.
+    expect(activeText).toMatch(/Changes orders-restored: TTL: Turn TTL on for `expiresAt`/);
+
+    const stranger = await bot.click('settings_copy', id, STRANGER);
+    expect(messageText(stranger.responses()[0])).toMatch(/Only the requester or an approver/);
+    expect(writesNaming(fake, 'orders-restored')).toEqual([]);
+
+    const clicks = await Promise.all([
+      bot.click('settings_copy', id, APPROVER),
+      bot.click('settings_copy', id, APPROVER2),
+      bot.click('settings_copy', id, REQUESTER),
+    ]);
+    await bot.server.dispatcher.idle();
+    const answers = clicks.flatMap((c) => c.responses()).map((r) => messageText(r));
+    expect(answers.filter((t) => /Copying settings/.test(t))).toHaveLength(1);
+    expect(answers.filter((t) => /already being copied/.test(t))).toHaveLength(2);
+    expect(bot.audit.filter((a) => a.requestId === id && a.action === 'copy-settings')).toHaveLength(1);
+
+    const t = fake.settings.of('orders-restored');
+    expect(t.ttl).toEqual({ status: 'ENABLED', attribute: 'expiresAt' });
+    expect(t.stream).toEqual({ viewType: 'NEW_AND_OLD_IMAGES' });
+    expect(t.pitr).toEqual({ recoveryPeriodDays: 14 });
+    expect(t.deletionProtection).toBe(true);
+    expect(Object.fromEntries(t.tags)).toEqual(Object.fromEntries(fake.settings.of('orders').tags));
+    expect(
+      fake.settings.scalableTargets.filter((x) => x.resourceId.startsWith('table/orders-restored')),
+    ).toHaveLength(4);
+    expect(writesNaming(fake, 'orders')).toEqual([]);
+
+    const report = messageText(threadOf(id).at(-1));
+    expect(report).toMatch(/copied settings from `orders` to `orders-restored`/);
+    expect(report).toMatch(/TTL: done/);
+    expect(report).toMatch(/CloudWatch alarms: not possible/);
+    const audit = bot.audit.find((a) => a.action === 'copy-settings' && a.requestId === id);
+    expect(audit).toMatchObject({ settings: { ttl: 'done', pitr: 'done', alarms: 'not_possible' } });
+
+    // The settings session: writes on the new table only, reads on both.
+    const policy = fake.assumeRoleCalls
+      .map((c) => c.Policy)
+      .find((p) => p?.includes('ChangeOnlyTheNewTable'));
+    const statements = JSON.parse(policy ?? '{}').Statement as { Sid: string; Resource: string[] }[];
+    const writes = statements.find((s) => s.Sid === 'ChangeOnlyTheNewTable');
+    expect(writes?.Resource).toEqual([
+      fake.tableArn('orders-restored'),
+      `${fake.tableArn('orders-restored')}/index/*`,
+    ]);
+
+    // A second press reports everything as already equal.
+    const again = await bot.click('settings_copy', id, APPROVER);
+    expect(messageText(again.responses()[0])).toMatch(/Copying settings/);
+    const second = messageText(threadOf(id).at(-1));
+    expect(second).toMatch(/TTL: already equal/);
+    expect(second).toMatch(/Auto scaling: already equal/);
+
+    const shown = await bot.command('/restore', `settings ${id}`);
+    const full = messageText(shown.responses()[0]);
+    expect(full).toContain('Settings of orders-restored');
+    expect(full).toContain('orders-throttles');
+    expect(full).not.toContain('other-table-errors');
+  });
+
+  it('copies automatically at ACTIVE with --copy-settings, and the approval message says so', async () => {
+    seedSource('carts');
+    const clock = manualClock();
+    bot = await startBot({ fake, slack, now: clock.now });
+    const req = await bot.command('/restore', 'carts-backup carts-restored --copy-settings');
+    const id = requestIdOf(req.ack);
+    expect(messageText(approvalMessage(id))).toMatch(/Settings will be copied too/);
+    clock.advance(60_000);
+    await bot.click('request_approve', id, APPROVER);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(60_000);
+      await bot.watch();
+    }
+    expect(fake.settings.of('carts-restored').ttl).toEqual({ status: 'ENABLED', attribute: 'expiresAt' });
+    expect(fake.settings.of('carts-restored').deletionProtection).toBe(true);
+    const thread = threadOf(id).map((m) => messageText(m));
+    expect(thread.some((t) => /The bot copied settings from `carts`/.test(t))).toBe(true);
+    expect(bot.audit.find((a) => a.requestId === id && a.action === 'copy-settings')).toMatchObject({
+      actor: 'bot',
+    });
+    expect(writesNaming(fake, 'carts')).toEqual([]);
+  });
+
+  it('refuses Copy before ACTIVE and /restore settings of an unknown request', async () => {
+    seedSource('items');
+    bot = await startBot({ fake, slack });
+    const req = await bot.command('/restore', 'items-backup items-restored');
+    const id = requestIdOf(req.ack);
+    const early = await bot.click('settings_copy', id, APPROVER);
+    expect(messageText(early.responses()[0])).toMatch(/once items-restored is ACTIVE/);
+    const unknown = await bot.command('/restore', 'settings R-ZZZZZZ');
+    expect(messageText(unknown.ack)).toMatch(/no restore request R-ZZZZZZ/);
+    const bad = await bot.command('/restore', 'settings');
+    expect(messageText(bad.ack)).toMatch(/Missing REQUEST_ID/);
+  });
+});
