@@ -6,7 +6,7 @@ import type { RestoreDeps } from '../restore/service.ts';
 import { sourceForSettings } from '../restore/sources/index.ts';
 import type { RestoreRequest } from '../restore/types.ts';
 import { BOT_ACTOR, claimCopy } from './claim.ts';
-import { type CopyOptions, compareSettings, copySettings, type SettingsComparison } from './copy.ts';
+import type { CopyOptions, SettingsComparison } from './copy.ts';
 import { rowView } from './diff.ts';
 import type { SettingsClientsFactory } from './session.ts';
 import type { CopyLine, RequestSettings } from './types.ts';
@@ -39,6 +39,7 @@ export async function compareRequest(
 ): Promise<SettingsComparison> {
   const clients = await deps.settingsClients(req, userId);
   const source = sourceForSettings(req.source);
+  const { compareSettings } = await import('./copy.ts');
   return compareSettings(clients, {
     sourceTable: source.tableName,
     ...(source.backupArn ? { backupArn: source.backupArn } : {}),
@@ -88,6 +89,8 @@ export async function runSettingsCopy(deps: SettingsDeps, requestId: string, use
     // --copy-settings runs as the bot, in a session in the name of the approver who approved it.
     const clients = await deps.settingsClients(req, userId === BOT_ACTOR ? sessionUser(req) : userId);
     const source = sourceForSettings(req.source);
+    // The SDK commands load with the first copy, not with every process that imports this module.
+    const { copySettings } = await import('./copy.ts');
     const result = await copySettings(
       clients,
       {

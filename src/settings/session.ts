@@ -3,7 +3,6 @@ import { RoleSessions } from '../aws/sessions.ts';
 import type { BotConfig } from '../config.ts';
 import { sourceForSettings } from '../restore/sources/index.ts';
 import type { RestoreRequest } from '../restore/types.ts';
-import { createSettingsClients, destroySettingsClients } from './clients.ts';
 import type { SettingsClients } from './read.ts';
 
 /** Reads of a table's settings: needed on the source and on the new table. */
@@ -135,6 +134,8 @@ export function createSettingsSessions(init: {
     const key = JSON.stringify([req.id, userId]);
     let clients = cache.get(key);
     if (!clients) {
+      // Loaded on first use: `npm start` and the watcher's cold start do not pay for three SDK clients.
+      const { createSettingsClients, destroySettingsClients } = await import('./clients.ts');
       clients = createSettingsClients({
         region: req.region,
         credentials: () => init.sessions.credentialsFor(req.environment, userId, tag, policy),
