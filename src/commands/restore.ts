@@ -440,6 +440,7 @@ function parsePitrRequest(flags: Flags, positionals: string[], keyword: boolean,
     ...(reason !== undefined && { reason: parseReason(reason, usage) }),
     overrides: parseOverrides(flags, usage),
     ...(notes.length > 0 && { notes }),
+    ...(flags.has('--copy-settings') && { copySettings: true }),
   };
 }
 

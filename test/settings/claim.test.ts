@@ -62,3 +62,21 @@ describe('decideCopyClaim', () => {
     expect(claim.ok && claim.request.settings?.copy?.by).toBe(BOT_ACTOR);
   });
 });
+
+describe('/restore settings and --copy-settings parsing', () => {
+  it('reads --copy-settings on a backup and on a point-in-time request, and settings REQUEST_ID', async () => {
+    const { parseRestoreCommand } = await import('../../src/commands/restore.ts');
+    expect(parseRestoreCommand('nightly orders-restored --copy-settings')).toMatchObject({
+      copySettings: true,
+    });
+    expect(parseRestoreCommand('nightly orders-restored')).not.toHaveProperty('copySettings');
+    expect(parseRestoreCommand('pitr orders orders-restored --latest --copy-settings', NOW)).toMatchObject({
+      copySettings: true,
+    });
+    expect(parseRestoreCommand('settings r-7k3qx9')).toEqual({ kind: 'settings', requestId: 'R-7K3QX9' });
+    expect(() => parseRestoreCommand('settings R-7K3QX9 extra')).toThrow();
+    expect(() => parseRestoreCommand('nightly orders-restored --copy-settings=yes')).toThrow(
+      /takes no value/,
+    );
+  });
+});
