@@ -2,13 +2,16 @@ import {
   BackupNotFoundException,
   DescribeBackupCommand,
   type DescribeBackupCommandOutput,
+  DescribeContinuousBackupsCommand,
   DescribeTableCommand,
   DynamoDBClient,
   DynamoDBServiceException,
   ListBackupsCommand,
   ResourceNotFoundException,
   RestoreTableFromBackupCommand,
+  RestoreTableToPointInTimeCommand,
   TableAlreadyExistsException,
+  TableNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -676,5 +679,131 @@ describe('TargetAccount.restoreTableFromBackup', () => {
       operation: 'RestoreTableFromBackup',
     });
     expect((failure as AwsOperationError).userMessage).toContain('orders-restored already exists in prod');
+  });
+});
+
+describe('TargetAccount: point-in-time recovery', () => {
+  const SOURCE = 'arn:aws:dynamodb:us-west-2:123456789012:table/orders';
+
+  it('reads the window with DescribeContinuousBackups, in the source region through a second client', async () => {
+    const { target, factoryCalls } = await harness();
+    ddbMock.on(DescribeContinuousBackupsCommand).resolves({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: {
+          PointInTimeRecoveryStatus: 'ENABLED',
+          EarliestRestorableDateTime: new Date('2026-11-01T00:00:00Z'),
+          LatestRestorableDateTime: new Date('2026-12-02T10:04:00Z'),
+          RecoveryPeriodInDays: 35,
+        },
+      },
+    });
+
+    const status = await target.describeContinuousBackups('orders', 'us-west-2');
+    await target.describeContinuousBackups('orders', 'us-west-2');
+
+    expect(status).toEqual({
+      enabled: true,
+      earliest: '2026-11-01T00:00:00.000Z',
+      latest: '2026-12-02T10:04:00.000Z',
+      recoveryPeriodInDays: 35,
+    });
+    // One client for the environment's region, one (reused) for the source's.
+    expect(factoryCalls.map((c) => c.region)).toEqual(['us-east-1', 'us-west-2']);
+  });
+
+  it('reports PITR off without a window, and maps a missing table', async () => {
+    const { target } = await harness();
+    ddbMock
+      .on(DescribeContinuousBackupsCommand)
+      .resolvesOnce({
+        ContinuousBackupsDescription: {
+          ContinuousBackupsStatus: 'ENABLED',
+          PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' },
+        },
+      })
+      .rejectsOnce(new TableNotFoundException({ $metadata: {}, message: 'Table not found: gone' }));
+
+    expect(await target.describeContinuousBackups('orders')).toEqual({ enabled: false });
+    const failure = await target.describeContinuousBackups('gone').catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'TableNotFoundException', operation: 'DescribeContinuousBackups' });
+    expect((failure as AwsOperationError).userMessage).toContain('/backups gone --type SYSTEM');
+  });
+
+  it('calls RestoreTableToPointInTime with the exact time, the overrides, and the kept indexes of the source table', async () => {
+    const { target } = await harness();
+    ddbMock.on(DescribeTableCommand).resolves({
+      Table: {
+        TableName: 'orders',
+        BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' },
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byCustomer',
+            KeySchema: [{ AttributeName: 'c', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: 'byDate',
+            KeySchema: [{ AttributeName: 'd', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
+      },
+    });
+    ddbMock.on(RestoreTableToPointInTimeCommand).resolves({
+      TableDescription: {
+        TableName: 'orders-0955',
+        TableStatus: 'CREATING',
+        RestoreSummary: {
+          SourceTableArn: SOURCE,
+          RestoreDateTime: new Date('2026-12-02T09:55:00Z'),
+          RestoreInProgress: true,
+        },
+      },
+    });
+
+    const table = await target.restoreTableToPointInTime({
+      sourceTableArn: SOURCE,
+      sourceTableName: 'orders',
+      sourceRegion: 'us-west-2',
+      targetTable: 'orders-0955',
+      restoreDateTime: '2026-12-02T09:55:00.000Z',
+      overrides: { dropIndexes: ['byDate'], sse: { enabled: true, sseType: 'KMS' } },
+    });
+
+    expect(ddbMock.commandCalls(DescribeTableCommand)[0]!.args[0].input).toEqual({ TableName: SOURCE });
+    expect(ddbMock.commandCalls(RestoreTableToPointInTimeCommand)[0]!.args[0].input).toEqual({
+      SourceTableArn: SOURCE,
+      TargetTableName: 'orders-0955',
+      RestoreDateTime: new Date('2026-12-02T09:55:00Z'),
+      GlobalSecondaryIndexOverride: [
+        {
+          IndexName: 'byCustomer',
+          KeySchema: [{ AttributeName: 'c', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      SSESpecificationOverride: { Enabled: true, SSEType: 'KMS' },
+    });
+    expect(table).toMatchObject({ sourceTableArn: SOURCE, restoreDateTime: '2026-12-02T09:55:00.000Z' });
+  });
+
+  it('asks for the latest restorable time when no time is given', async () => {
+    const { target } = await harness();
+    ddbMock.on(RestoreTableToPointInTimeCommand).resolves({ TableDescription: { TableStatus: 'CREATING' } });
+
+    await target.restoreTableToPointInTime({
+      sourceTableArn: SOURCE,
+      sourceTableName: 'orders',
+      sourceRegion: 'us-west-2',
+      targetTable: 'orders-latest',
+      overrides: {},
+    });
+
+    expect(ddbMock.commandCalls(RestoreTableToPointInTimeCommand)[0]!.args[0].input).toEqual({
+      SourceTableArn: SOURCE,
+      TargetTableName: 'orders-latest',
+      UseLatestRestorableTime: true,
+    });
   });
 });

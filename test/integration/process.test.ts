@@ -227,6 +227,80 @@ describe('npm start as a process', () => {
     }
   });
 
+  it('restores a table to a point in time end to end: request, approval, RestoreTableToPointInTime with the exact time, CREATING polls, ACTIVE with the restore point', async () => {
+    fake.addTable('ProcessOrders', 'ACTIVE', {
+      pitr: { enabled: true, earliest: new Date(Date.now() - 3 * 86_400_000) },
+      itemCount: 42,
+    });
+    const { child, port } = await startProcess({ WATCH_INTERVAL_SECONDS: '1' });
+    try {
+      // Whole seconds, 20 minutes back, written with an offset so the zone is honoured.
+      const at = new Date(Math.floor((Date.now() - 20 * 60_000) / 1000) * 1000);
+      const local = new Date(at.getTime() + 3600_000).toISOString().slice(0, 19);
+      const res = await send(
+        port,
+        slashCommandBody({
+          command: '/restore',
+          text: `pitr ProcessOrders ProcessOrders-pit --at ${local}+01:00 --reason "INC-1 bad script"`,
+          userId: REQUESTER,
+          channelId: CHANNEL,
+          responseUrl: slack.responseUrl('process-pitr'),
+        }),
+      );
+      const id = /R-[0-9A-Z]{6}/.exec(res.body)?.[0] ?? '';
+      expect(id).not.toBe('');
+      const shown = `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+      const posted = await slack.waitFor(
+        (c) => c.method === 'chat.postMessage' && JSON.stringify(c.body).includes(id),
+        10_000,
+      );
+      expect(JSON.stringify(posted.body)).toContain(`${shown}, 20 minutes before this request`);
+
+      await send(
+        port,
+        blockActionBody({
+          actionId: 'request_approve',
+          value: id,
+          userId: APPROVER,
+          channelId: CHANNEL,
+          messageTs: '1700000000.000100',
+          responseUrl: slack.responseUrl('process-pitr-approve'),
+        }),
+      );
+      const active = await slack.waitFor(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          JSON.stringify(c.body).includes('ProcessOrders-pit') &&
+          JSON.stringify(c.body).includes('is *ACTIVE*'),
+        30_000,
+      );
+      expect(JSON.stringify(active.body)).toContain(
+        `as it was at *${shown}*, the restore point DynamoDB used`,
+      );
+      const calls = fake.pitrRestoreCalls.filter((c) => c.TargetTableName === 'ProcessOrders-pit');
+      expect(calls).toEqual([
+        {
+          SourceTableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/ProcessOrders',
+          TargetTableName: 'ProcessOrders-pit',
+          RestoreDateTime: at.getTime() / 1000,
+          region: 'us-east-1',
+        },
+      ]);
+      // The thread saw the table CREATING before it was ACTIVE.
+      expect(
+        slack.calls.some(
+          (c) =>
+            c.method === 'chat.postMessage' &&
+            JSON.stringify(c.body).includes('ProcessOrders-pit') &&
+            JSON.stringify(c.body).includes('CREATING'),
+        ),
+      ).toBe(true);
+      expect(fake.tables.get('ProcessOrders-pit')?.status).toBe('ACTIVE');
+    } finally {
+      await stop(child);
+    }
+  });
+
   it('keeps running when Slack cannot be reached at start-up', async () => {
     const { child, output } = await startProcess({ SLACK_API_URL: 'http://127.0.0.1:9/api/' });
     try {
