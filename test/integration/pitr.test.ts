@@ -148,7 +148,6 @@ describe('/restore pitr end to end', () => {
     const final = thread.at(-1) ?? '';
     expect(final).toContain('*ACTIVE*');
     expect(final).toContain('as it was at *2026-12-02 09:55:00 UTC*, the restore point DynamoDB used');
-    expect(final).toContain('point-in-time recovery');
     expect(fake.tables.get('Orders-0955')?.status).toBe('ACTIVE');
     const audit = bot.audit.filter((a) => a.requestId === id);
     expect(audit.map((a) => a.action)).toContain('complete');
