@@ -204,17 +204,12 @@ describe('notifyRequest', () => {
     await runToActive(req.id);
     const real = deps.messenger;
     let posts = 0;
-    const flaky: Messenger = {
-      post: (channel, message, options) => {
-        posts += 1;
-        // The second reply meets a rate limit at the stand-in.
-        if (posts === 2) slack.failNext('chat.postMessage', 'ratelimited');
-        return real.post(channel, message, options);
-      },
-      update: (channel, ts, message) => real.update(channel, ts, message),
-      ephemeral: (channel, user, message) => real.ephemeral(channel, user, message),
-      findRequestMessage: (channel, id, since) => real.findRequestMessage(channel, id, since),
-    };
+    const flaky = withPost(real, (channel, message, options) => {
+      posts += 1;
+      // The second reply meets a rate limit at the stand-in.
+      if (posts === 2) slack.failNext('chat.postMessage', 'ratelimited');
+      return real.post(channel, message, options);
+    });
 
     const failed = await notifyRequest({ ...deps, messenger: flaky }, req.id).catch((err: unknown) => err);
     const afterFailure = await current(req.id);
@@ -269,21 +264,26 @@ describe('notifyRequest', () => {
   });
 });
 
-/** A messenger whose posts take `ms` of the test clock each, and that runs `during` inside post `n`. */
-function slowMessenger(real: Messenger, ms: number, during?: { post: number; run: () => Promise<void> }) {
-  let posts = 0;
-  const messenger: Messenger = {
-    post: async (channel, message, options) => {
-      posts += 1;
-      const ts = await real.post(channel, message, options);
-      clock.advance(ms);
-      if (during && posts === during.post) await during.run();
-      return ts;
-    },
+/** `real`, with its posts made by `post`. */
+function withPost(real: Messenger, post: Messenger['post']): Messenger {
+  return {
+    post,
     update: (channel, ts, message) => real.update(channel, ts, message),
     ephemeral: (channel, user, message) => real.ephemeral(channel, user, message),
     findRequestMessage: (channel, id, since) => real.findRequestMessage(channel, id, since),
   };
+}
+
+/** A messenger whose posts take `ms` of the test clock each, and that runs `during` inside post `n`. */
+function slowMessenger(real: Messenger, ms: number, during?: { post: number; run: () => Promise<void> }) {
+  let posts = 0;
+  const messenger = withPost(real, async (channel, message, options) => {
+    posts += 1;
+    const ts = await real.post(channel, message, options);
+    clock.advance(ms);
+    if (during && posts === during.post) await during.run();
+    return ts;
+  });
   return { messenger, posts: () => posts };
 }
 
@@ -336,16 +336,10 @@ describe('regression (issue 9, finding 4): the approval message is posted once',
   it('after a crash between chat.postMessage and storing its ts, the next run reuses the posted message', async () => {
     const req = await stored();
     const real = deps.messenger;
-    const crashing: Messenger = {
-      ...real,
-      post: async (channel, message, options) => {
-        await real.post(channel, message, options);
-        throw new Error('process died before storing the ts');
-      },
-      update: (channel, ts, message) => real.update(channel, ts, message),
-      ephemeral: (channel, user, message) => real.ephemeral(channel, user, message),
-      findRequestMessage: (channel, id, since) => real.findRequestMessage(channel, id, since),
-    };
+    const crashing = withPost(real, async (channel, message, options) => {
+      await real.post(channel, message, options);
+      throw new Error('process died before storing the ts');
+    });
     await notifyRequest({ ...deps, messenger: crashing }, req.id).catch(() => undefined);
     clock.advance(NOTIFY_LEASE_MS + 1);
     await runToActive(req.id);
@@ -375,15 +369,9 @@ describe('regression (issue 9, finding 4): the approval message is posted once',
   it('posts the message when a run marked it as posting but the post never reached Slack', async () => {
     const req = await stored();
     const real = deps.messenger;
-    const failing: Messenger = {
-      ...real,
-      post: async () => {
-        throw new Error('network down');
-      },
-      update: (channel, ts, message) => real.update(channel, ts, message),
-      ephemeral: (channel, user, message) => real.ephemeral(channel, user, message),
-      findRequestMessage: (channel, id, since) => real.findRequestMessage(channel, id, since),
-    };
+    const failing = withPost(real, async () => {
+      throw new Error('network down');
+    });
     await notifyRequest({ ...deps, messenger: failing }, req.id).catch(() => undefined);
     clock.advance(NOTIFY_LEASE_MS + 1);
 
