@@ -63,6 +63,7 @@ export function restoreHelpMessage(environments: string[]): SlackMessage {
         PITR_USAGE,
         PITR_CLI_USAGE,
         '/restore status [REQUEST_ID]',
+        '/restore settings REQUEST_ID   (the new table next to its source; Copy settings)',
         '/restore cancel REQUEST_ID',
         '/restore help',
         '/restore          (no arguments: opens a form)',
@@ -76,6 +77,7 @@ export function restoreHelpMessage(environments: string[]): SlackMessage {
         '• `TARGET_TABLE` — the *new* table to create; it must not exist yet. The source table is never touched.',
         `• \`--env ENV\` — one of: ${envs}`,
         '• `--reason "TEXT"` — why; shown to the approvers (straight or curly quotes)',
+        '• `--copy-settings` — once the new table is ACTIVE, copy the source’s TTL, stream, PITR, deletion protection, tags, table class, auto scaling and contributor insights to it (the approvers approve that too)',
       ].join('\n'),
     ),
     section(

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { viewSource } from '../restore/sources/index.ts';
 import type { RestoreRequest } from '../restore/types.ts';
-import type { AlarmInfo, SettingRowView } from '../settings/types.ts';
+import { type AlarmInfo, SETTING_NAMES, type SettingRowView } from '../settings/types.ts';
 import { escapeMrkdwn, who } from './format.ts';
 import { actions, button, clip, code, context, header, message, section } from './kit.ts';
 import { MAX_CONFIRM_TEXT, MAX_SECTION_TEXT, truncate } from './limits.ts';
@@ -26,7 +26,7 @@ export function consoleAlarmUrl(region: string, name: string): string {
 }
 
 function labels(rows: SettingRowView[]): string {
-  return rows.map((r) => clip(r.label, 40)).join(', ');
+  return rows.map((r) => SETTING_NAMES[r.key]).join(', ');
 }
 
 /** Whether the request offers the Copy button: ACTIVE, something to copy, no run in flight. */

@@ -76,6 +76,22 @@ export const SETTING_LABELS: Record<SettingKey, string> = {
   alarms: 'CloudWatch alarms',
 };
 
+/** The same names inside a sentence ("The bot can copy: TTL, stream, point-in-time recovery"). */
+export const SETTING_NAMES: Record<SettingKey, string> = {
+  ttl: 'TTL',
+  stream: 'stream',
+  pitr: 'point-in-time recovery',
+  deletionProtection: 'deletion protection',
+  tags: 'tags',
+  tableClass: 'table class',
+  autoScaling: 'auto scaling',
+  contributorInsights: 'contributor insights',
+  kinesis: 'Kinesis streaming',
+  resourcePolicy: 'resource policy',
+  sse: 'encryption',
+  alarms: 'CloudWatch alarms',
+};
+
 export interface SettingValues {
   /** TTL attribute name; null when TTL is off. */
   ttl: string | null;

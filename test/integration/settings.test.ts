@@ -82,7 +82,7 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
     const active = threadOf(id).at(-1);
     const activeText = messageText(active);
     expect(activeText).toMatch(
-      /The bot can copy:\*? TTL, Stream, Point-in-time recovery, Deletion protection, Tags/,
+      /The bot can copy:\*? TTL, stream, point-in-time recovery, deletion protection, tags/,
     );
     expect(activeText).toContain('settings_copy');
     expect(activeText).toContain('Copy settings from orders');
