@@ -174,6 +174,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export type BotConfig = z.infer<typeof ConfigSchema>;
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
 
+/**
+ * Problems that do not stop the bot but that its operators should know about, one sentence each.
+ * `externalId` is optional in the config (DESIGN), but the role that deploy/target-account-role.yml
+ * creates refuses AssumeRole without it, so an environment without one is flagged at start-up.
+ */
+export function configWarnings(config: BotConfig): string[] {
+  return Object.entries(config.environments)
+    .filter(([, env]) => env.externalId === undefined)
+    .map(
+      ([name]) =>
+        `environments.${name}.externalId is not set: the shipped target-account role (deploy/target-account-role.yml) requires one, so every AssumeRole will be denied unless the role was changed to not require it.`,
+    );
+}
+
 /** A config file that cannot be used; `problems` lists every problem as "path: message". */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -288,7 +302,8 @@ export const SandboxEnvSchema = z.pick(LocalEnvSchema, { PORT: true, LOG_LEVEL: 
 export const LambdaEnvSchema = z.object({
   STATE_TABLE_NAME: z.string().check(z.minLength(3)),
   RESTORE_BOT_CONFIG: z._default(z.string(), 'restore-bot.config.yml'),
-  SLACK_SIGNING_SECRET_PARAM: z.string().check(z.minLength(1)),
+  // Set on the slack function only (serverless.yml): the others never read the signing secret.
+  SLACK_SIGNING_SECRET_PARAM: z.optional(z.string().check(z.minLength(1))),
   SLACK_BOT_TOKEN_PARAM: z.string().check(z.minLength(1)),
   WORKER_FUNCTION_NAME: z.string().check(z.minLength(1)),
   SLACK_API_URL: z.optional(z.url()),

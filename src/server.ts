@@ -13,6 +13,7 @@ import type { TargetAccountFactory } from './aws/types.ts';
 import { composeDeps } from './compose.ts';
 import {
   ConfigError,
+  configWarnings,
   type LocalEnv,
   LocalEnvSchema,
   loadConfigFile,
@@ -72,6 +73,7 @@ export interface StartOptions {
 export async function startLocal(env: LocalEnv, options: StartOptions = {}): Promise<LocalServer> {
   const log = options.log ?? createLogger(env.LOG_LEVEL);
   const config = loadConfigFile(env.RESTORE_BOT_CONFIG);
+  for (const warning of configWarnings(config)) log.warn(warning);
 
   let embedded: EmbeddedDynamo | undefined;
   let unlock: (() => void) | undefined;

@@ -126,7 +126,10 @@ async function listBackups(deps: WorkerDeps, job: JobOf<'backups.list'>): Promis
   const env = await authoriseRequester(deps.config, deps.directory, job);
   if ('refusal' in env) return errorMessage(env.refusal);
   const { accountId, region } = env.env;
-  const target = await deps.targets(env.name, job.userId);
+  const target = await deps.targets(env.name, job.userId, undefined, {
+    kind: 'list',
+    ...(job.table ? { tableName: job.table } : {}),
+  });
   const [{ entries, notice }, pitr] = await Promise.all([
     listEntries(target, env.env, job),
     job.table && job.offset === 0 ? pitrLine(target, job.table) : undefined,
@@ -156,7 +159,7 @@ async function describeBackup(deps: WorkerDeps, job: JobOf<'backups.describe'>):
   const env = await authoriseRequester(deps.config, deps.directory, job);
   if ('refusal' in env) return errorMessage(env.refusal);
   const { accountId, region } = env.env;
-  const target = await deps.targets(env.name, job.userId);
+  const target = await deps.targets(env.name, job.userId, undefined, { kind: 'lookup' });
   if (RECOVERY_POINT_ARN.test(job.backup)) {
     const found = await resolveRecoveryPoint(target, env.name, job.backup);
     if ('refused' in found) return errorMessage(found.refused);

@@ -16,6 +16,8 @@ export interface AwsErrorContext {
   /** An AWS Backup recovery point ARN. */
   recoveryPointArn?: string;
   restoreJobId?: string;
+  /** AssumeRole only: false when the environment sends no ExternalId. */
+  externalIdSent?: boolean;
 }
 
 /** A failed AWS call (or a check the bot makes around one), explained. */
@@ -289,8 +291,12 @@ export function mapAwsError(err: unknown, context: AwsErrorContext): AwsOperatio
         return make(
           facts.name,
           false,
-          `The bot cannot assume ${roleName(context)}${at}. Check the role's trust policy (it must allow the bot's own ` +
-            'role sts:AssumeRole and sts:SetSourceIdentity), the ExternalId in the config, and that the bot may call sts:AssumeRole on it.',
+          context.externalIdSent === false
+            ? `The bot cannot assume ${roleName(context)}${at}, and environment ${context.environment ?? ''} has no externalId in the config: ` +
+                'the role from deploy/target-account-role.yml requires the ExternalId it was deployed with. Add it as environments.' +
+                `${context.environment ?? '<env>'}.externalId.`
+            : `The bot cannot assume ${roleName(context)}${at}. Check the role's trust policy (it must allow the bot's own ` +
+                'role sts:AssumeRole and sts:SetSourceIdentity), the ExternalId in the config, and that the bot may call sts:AssumeRole on it.',
         );
       }
       return make(

@@ -1,6 +1,7 @@
 import { AssumeRoleCommand, type AssumeRoleCommandOutput, type STSClient } from '@aws-sdk/client-sts';
 import { type BotConfig, environmentNamed } from '../config.ts';
 import { AwsOperationError, mapAwsError } from './errors.ts';
+import { type SessionJob, sessionPolicyJson, sessionScopeOf } from './session-policy.ts';
 
 /** Temporary credentials of one role session. */
 export interface RoleCredentials {
@@ -62,21 +63,22 @@ export class RoleSessions {
   /**
    * Credentials for `environment` on behalf of `slackUserId`, assuming the environment's role
    * when there is no usable cached session. Throws AwsOperationError.
-   * @param policy a session policy (JSON) that narrows the session below the role's permissions.
+   * @param job what the session is for: its AssumeRole carries that job's session policy.
    */
   credentialsFor(
     environment: string,
     slackUserId: string,
     tag?: string,
-    policy?: string,
+    job: SessionJob = { kind: 'lookup' },
   ): Promise<RoleCredentials> {
-    const key = JSON.stringify([environment, slackUserId, tag ?? null, policy ?? null]);
+    // One cached session per job as well: a session made for one job never serves another.
+    const key = JSON.stringify([environment, slackUserId, tag ?? null, job]);
     const entry = this.cache.get(key);
     if (entry?.credentials && this.isFresh(entry.credentials)) return Promise.resolve(entry.credentials);
     if (entry?.pending) return entry.pending;
 
     this.pruneExpired();
-    const pending = this.assume(environment, slackUserId, tag, policy).then(
+    const pending = this.assume(environment, slackUserId, job, tag).then(
       (credentials) => {
         this.cache.set(key, { credentials });
         return credentials;
@@ -109,8 +111,8 @@ export class RoleSessions {
   private async assume(
     environment: string,
     slackUserId: string,
+    job: SessionJob,
     tag?: string,
-    policy?: string,
   ): Promise<RoleCredentials> {
     const env = environmentNamed(this.config, environment);
     if (!env) {
@@ -127,6 +129,7 @@ export class RoleSessions {
       accountId: env.accountId,
       region: env.region,
       roleArn: env.roleArn,
+      externalIdSent: env.externalId !== undefined,
     };
     let response: AssumeRoleCommandOutput;
     try {
@@ -136,8 +139,8 @@ export class RoleSessions {
           RoleSessionName: roleSessionName(slackUserId, tag),
           SourceIdentity: sessionSafe(slackUserId),
           DurationSeconds: SESSION_DURATION_SECONDS,
+          Policy: sessionPolicyJson(job, sessionScopeOf(env)),
           ...(env.externalId ? { ExternalId: env.externalId } : {}),
-          ...(policy ? { Policy: policy } : {}),
         }),
       );
     } catch (err) {

@@ -458,7 +458,7 @@ export function createTargetAccountFactory(init: {
     }
   };
 
-  return async (environment, slackUserId, sessionTag) => {
+  return async (environment, slackUserId, sessionTag, job = { kind: 'lookup' }) => {
     const env = environmentNamed(init.config, environment);
     if (!env) {
       throw new AwsOperationError({
@@ -468,17 +468,17 @@ export function createTargetAccountFactory(init: {
         userMessage: `Unknown environment "${environment}". Known environments: ${Object.keys(init.config.environments).join(', ')}.`,
       });
     }
-    await init.sessions.credentialsFor(environment, slackUserId, sessionTag);
+    await init.sessions.credentialsFor(environment, slackUserId, sessionTag, job);
 
     const at = now().getTime();
-    const key = JSON.stringify([environment, slackUserId, sessionTag ?? null]);
+    const key = JSON.stringify([environment, slackUserId, sessionTag ?? null, job]);
     const cached = cache.get(key);
     if (cached) {
       cached.lastUsed = at;
       return cached.target;
     }
     evictIdle(at);
-    const credentials = () => init.sessions.credentialsFor(environment, slackUserId, sessionTag);
+    const credentials = () => init.sessions.credentialsFor(environment, slackUserId, sessionTag, job);
     const client = clientFactory({ region: env.region, credentials });
     const backupClient = backupClientFactory({ region: env.region, credentials });
     const recoveryPoints = new BackupRecoveryPoints(backupClient, {

@@ -1,6 +1,7 @@
 import type { BackupTypeFilter } from '../commands/types.ts';
 import type { BackupInfo, RestoreOverrides } from '../restore/types.ts';
 import type { RecoveryPoints } from './backup.ts';
+import type { SessionJob } from './session-policy.ts';
 
 /** What DescribeTable tells about a table, in plain data. */
 export interface TableInfo {
@@ -93,4 +94,9 @@ export type TargetAccountFactory = (
   environment: string,
   slackUserId: string,
   sessionTag?: string,
+  /**
+   * What the session is for; its AssumeRole carries that job's session policy
+   * (src/aws/session-policy.ts). Absent = the narrowest read-only session (`lookup`).
+   */
+  job?: SessionJob,
 ) => Promise<TargetAccount>;

@@ -266,7 +266,7 @@ function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
     case 'expired':
       return `${STATUS_EMOJI.EXPIRED} Nobody approved in time: the request expired at ${formatUtc(req.expiresAt)} with ${approvalsAt(req, event.at)}/${req.requiredApprovals} approvals (closed by ${who(event.actor)}). Nothing was restored; run \`/restore\` again if it is still needed.`;
     case 'restore_started':
-      return `${STATUS_EMOJI.RESTORING} ${actor} started the restore into ${target} in ${whereText(req)}. ${from.startedText}; this takes from minutes to hours. Progress updates follow here.${detailNote(event)}`;
+      return `${STATUS_EMOJI.RESTORING} ${actor} started the restore into ${target} in ${whereText(req)}. ${from.startedText}; this takes from minutes to hours. Progress updates follow here.${detailNote(event)}\n${ROLE_POLICY_WARNING}`;
     case 'restore_retrying': {
       const attempt = r.attempts ? ` (attempt ${formatCount(r.attempts)})` : '';
       const when = r.nextAttemptAt ? ` at ${formatWhen(r.nextAttemptAt, now)}` : ' shortly';
@@ -315,6 +315,14 @@ export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
   reminded: 'still waiting for approval',
   settings_copied: 'settings copied',
 };
+
+/**
+ * AWS's warning from the restore tutorial: DynamoDB writes the restored items with the role's
+ * permissions for as long as the restore runs, so changing the role's policy (or adding
+ * source-IP conditions) before the table is ACTIVE makes the restore fail.
+ */
+export const ROLE_POLICY_WARNING =
+  ':warning: Until the table is ACTIVE, do not change or delete the bot role’s IAM policy in this account, and do not add source-IP conditions to it: the restore writes with the role’s permissions and fails if they change.';
 
 /**
  * The threaded reply under the approval message for one step of a request: who did it (a user

@@ -5,7 +5,14 @@ import type { AwsLambdaReceiver } from '@slack/bolt';
 import { REQUEST_TIMEOUTS } from '../aws/timeouts.ts';
 import type { TargetAccountFactory } from '../aws/types.ts';
 import { type ComposeOptions, composeDeps } from '../compose.ts';
-import { type BotConfig, LambdaEnvSchema, loadConfigFile, loadConfigJson, parseEnv } from '../config.ts';
+import {
+  type BotConfig,
+  configWarnings,
+  LambdaEnvSchema,
+  loadConfigFile,
+  loadConfigJson,
+  parseEnv,
+} from '../config.ts';
 import { LambdaDispatcher } from '../dispatch.ts';
 import { createLogger } from '../log.ts';
 import { readSecrets } from '../secrets.ts';
@@ -18,7 +25,8 @@ export type AwsEvent = Parameters<AwsHandler>[0];
 /** Everything one Lambda container builds once, at its first invocation. */
 export interface Runtime {
   deps: WorkerDeps;
-  secrets: { signingSecret: string; token: string };
+  /** The signing secret only where SLACK_SIGNING_SECRET_PARAM is set: the slack function's. */
+  secrets: { signingSecret?: string; token: string };
   slackApiUrl?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** The Bolt handler, built by the slack function on first use. */
@@ -68,10 +76,10 @@ function settingsFor(config: BotConfig, now: () => Date): SettingsClientsFactory
 
 function targetsFor(config: BotConfig, now: () => Date): TargetAccountFactory {
   let factory: TargetAccountFactory | undefined;
-  return (environment, slackUserId, sessionTag) => {
+  return (environment, slackUserId, sessionTag, job) => {
     if (!targetsLoader) throw new Error('Target accounts are used by the worker and watcher functions only');
     factory ??= targetsLoader(config, now);
-    return factory(environment, slackUserId, sessionTag);
+    return factory(environment, slackUserId, sessionTag, job);
   };
 }
 
@@ -89,10 +97,16 @@ async function init(): Promise<Runtime> {
   const env = parseEnv(LambdaEnvSchema, process.env);
   const log = createLogger(env.LOG_LEVEL);
   const config = loadConfig(env.RESTORE_BOT_CONFIG);
-  const secrets = await readSecrets(new SSMClient({ requestHandler: REQUEST_TIMEOUTS }), {
-    signingSecret: env.SLACK_SIGNING_SECRET_PARAM,
-    token: env.SLACK_BOT_TOKEN_PARAM,
-  });
+  for (const warning of configWarnings(config)) log.warn(warning);
+  // The worker and watcher never verify a Slack request: their environment (and IAM) has no
+  // signing-secret parameter, so only the slack function ever reads it.
+  const names: Record<string, string> = { token: env.SLACK_BOT_TOKEN_PARAM };
+  if (env.SLACK_SIGNING_SECRET_PARAM) names.signingSecret = env.SLACK_SIGNING_SECRET_PARAM;
+  const read = await readSecrets(new SSMClient({ requestHandler: REQUEST_TIMEOUTS }), names);
+  const secrets: Runtime['secrets'] = {
+    token: read.token ?? '',
+    ...(read.signingSecret ? { signingSecret: read.signingSecret } : {}),
+  };
   const now = () => new Date();
   const deps = composeDeps({
     config,

@@ -6,6 +6,9 @@ import { isFutureTimestamp } from '../slack/request-guard.ts';
 import { type AwsEvent, type AwsHandler, getRuntime, type Runtime } from './runtime.ts';
 
 function buildSlackHandler(rt: Runtime): AwsHandler {
+  if (!rt.secrets.signingSecret) {
+    throw new Error('SLACK_SIGNING_SECRET_PARAM is not set for the slack function (see serverless.yml)');
+  }
   const receiver = new AwsLambdaReceiver({ signingSecret: rt.secrets.signingSecret });
   createApp({
     receiver,

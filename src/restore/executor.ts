@@ -1,10 +1,18 @@
 import { auditTransition } from '../audit.ts';
 import { AwsOperationError } from '../aws/errors.ts';
+import { type SessionJob, sessionScopeOf } from '../aws/session-policy.ts';
 import type { TableInfo, TargetAccount } from '../aws/types.ts';
+import { environmentNamed } from '../config.ts';
 import { approvedAt, type EventInput, finalApprover, transition } from './lifecycle.ts';
 import { approvalProblem } from './policy.ts';
 import type { RestoreDeps } from './service.ts';
-import { restoredFrom, type StartedJob, startOperation, startRestore } from './sources/index.ts';
+import {
+  restoredFrom,
+  type StartedJob,
+  sourceSessionStatements,
+  startOperation,
+  startRestore,
+} from './sources/index.ts';
 import type { RequestFailure, RestoreRequest } from './types.ts';
 
 /** Retryable start errors (throttling, account limits, a busy backup) are retried for this long. */
@@ -78,6 +86,25 @@ export async function executeRequest(
 }
 
 /**
+ * The restore session's job: the source module's statements for the approved source, the start
+ * action and item actions on the approved target table only (src/aws/session-policy.ts).
+ */
+export function restoreJob(deps: RestoreDeps, req: RestoreRequest): SessionJob {
+  const env = environmentNamed(deps.config, req.environment);
+  const scope = sessionScopeOf({
+    accountId: req.accountId,
+    region: req.region,
+    roleArn: env?.roleArn ?? req.roleArn ?? 'arn:aws:iam::',
+  });
+  return {
+    kind: 'restore',
+    targetTable: req.targetTable,
+    startOperation: startOperation(req.source),
+    sourceStatements: sourceSessionStatements(req.source, scope),
+  };
+}
+
+/**
  * Ends an APPROVED request that failed re-verification: FAILED with the reason (one conditional
  * write, an audit line, the thread told), and no AWS call at all.
  */
@@ -114,7 +141,7 @@ export async function attemptStart(
   let event: EventInput;
   let action: string;
   try {
-    const target = await deps.targets(req.environment, sessionUser(req), req.id);
+    const target = await deps.targets(req.environment, sessionUser(req), req.id, restoreJob(deps, req));
     let started: TableInfo | StartedJob | undefined = await target.describeTable(req.targetTable);
     if (started && !isOwnRestore(started, current)) throw clash(req);
     if (!started) {

@@ -1,5 +1,6 @@
 import type { AuditSink } from '../audit.ts';
 import { auditTransition } from '../audit.ts';
+import { sessionScopeOf, sourceTableArn } from '../aws/session-policy.ts';
 import type { TargetAccountFactory } from '../aws/types.ts';
 import { type BotConfig, type EnvironmentConfig, environmentNamed } from '../config.ts';
 import type { Dispatcher } from '../jobs.ts';
@@ -208,7 +209,14 @@ export async function createRequest(deps: RestoreDeps, input: NewRequestInput): 
   const existing = await deps.store.get(input.requestId);
   if (existing) return { kind: 'created', request: existing, approvers: describeApprovers(env) };
 
-  const target = await deps.targets(envName, input.userId, input.requestId);
+  const ref = input.source;
+  const target = await deps.targets(envName, input.userId, input.requestId, {
+    kind: 'preflight',
+    targetTable: input.targetTable,
+    ...(ref.kind === 'pitr'
+      ? { sourceTableArn: sourceTableArn(sessionScopeOf(env), ref.table, ref.region) }
+      : {}),
+  });
   const found = await resolveSource(target, input.source, {
     envName,
     accountId: env.accountId,

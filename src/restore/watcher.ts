@@ -104,7 +104,10 @@ export async function pollRestore(deps: RestoreDeps, initial: RestoreRequest): P
   let table: Awaited<ReturnType<TargetAccount['describeTable']>>;
   let job: RestoreJobInfo | undefined;
   try {
-    const target = await deps.targets(req.environment, sessionUser(req), req.id);
+    const target = await deps.targets(req.environment, sessionUser(req), req.id, {
+      kind: 'watch',
+      targetTable: req.targetTable,
+    });
     // A source that restores through a job (AWS Backup) is followed by its job until it completes.
     if (restore.restoreJobId && restore.jobStatus !== 'COMPLETED') {
       job = await describeRestoreJob(target, req.source, restore.restoreJobId);

@@ -130,7 +130,7 @@ export function createSettingsSessions(init: {
     const policy = settingsSessionPolicy(req);
     const tag = `${req.id}-settings`;
     // Assume up front, so a broken trust policy is one clear error rather than one per setting.
-    await init.sessions.credentialsFor(req.environment, userId, tag, policy);
+    await init.sessions.credentialsFor(req.environment, userId, tag, { kind: 'settings', document: policy });
     const key = JSON.stringify([req.id, userId]);
     let clients = cache.get(key);
     if (!clients) {
@@ -138,7 +138,8 @@ export function createSettingsSessions(init: {
       const { createSettingsClients, destroySettingsClients } = await import('./clients.ts');
       clients = createSettingsClients({
         region: req.region,
-        credentials: () => init.sessions.credentialsFor(req.environment, userId, tag, policy),
+        credentials: () =>
+          init.sessions.credentialsFor(req.environment, userId, tag, { kind: 'settings', document: policy }),
       });
       cache.set(key, clients);
       for (const [old, stale] of cache) {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, type Scalar, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
+import { RESTORE_ITEM_ACTIONS, RESTORE_KMS_ACTIONS } from '../../src/aws/session-policy.ts';
 import {
   ALARM_LIST_ACTIONS,
   SCALING_ACTIONS,
@@ -117,10 +118,13 @@ describe('deploy/target-account-role.yml', () => {
     expect(assume[0]?.Condition?.ArnEquals?.['aws:PrincipalArn']).toEqual({ Ref: 'BotRoleArns' });
   });
 
-  it('lets the bot roles set SourceIdentity and session tags', () => {
-    const actions = actionsOf(trust);
+  it('regression 8.7: requires a SourceIdentity on AssumeRole and allows no session tags', () => {
+    const assume = trust.find((s) => asList(s.Action).includes('sts:AssumeRole'));
+    const setIdentity = trust.find((s) => asList(s.Action).includes('sts:SetSourceIdentity'));
 
-    expect(actions).toEqual(expect.arrayContaining(['sts:SetSourceIdentity', 'sts:TagSession']));
+    expect(assume?.Condition?.Null).toEqual({ 'sts:SourceIdentity': 'false' });
+    expect(setIdentity?.Condition?.StringLike?.['sts:SourceIdentity']).toEqual(['U*', 'W*']);
+    expect(actionsOf(trust)).not.toContain('sts:TagSession');
     for (const statement of trust) {
       expect(statement.Condition?.ArnEquals?.['aws:PrincipalArn']).toEqual({ Ref: 'BotRoleArns' });
     }
@@ -195,16 +199,11 @@ describe('deploy/target-account-role.yml', () => {
     expect(actionsOf(statements)).not.toContain('dynamodb:DeleteTable');
   });
 
-  it('limits the tables to the configured prefixes and lets KMS be used only through DynamoDB', () => {
-    const text = JSON.stringify(permissionStatements());
+  it("lets KMS be used only through DynamoDB, with the restore session's actions", () => {
     const kms = permissionStatements().find((s) => asList(s.Action).includes('kms:CreateGrant'));
 
-    expect(template.Parameters.TableNamePrefix?.Default).toBe('*');
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
-    expect(text).toContain('table/${TableNamePrefix}*');
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
-    expect(text).toContain('table/${TargetTableNamePrefix}*');
     expect(kms?.Condition?.StringLike?.['kms:ViaService']).toBe('dynamodb.*.amazonaws.com');
+    expect(asList(kms?.Action ?? []).sort()).toEqual([...RESTORE_KMS_ACTIONS].sort());
     expect(template.Conditions.HasKmsKeys).toBeDefined();
   });
 
@@ -286,5 +285,151 @@ describe('deploy/target-account-role.yml', () => {
     expect(
       asList(reads?.Action ?? []).every((a) => !(SETTINGS_WRITE_ACTIONS as readonly string[]).includes(a)),
     ).toBe(true);
+  });
+});
+
+/**
+ * The role's permission statements as CloudFormation would deploy them for some parameter values:
+ * Ref, Sub, Select, Split, Join, If, Equals, Not, Or, And and Condition evaluated, AWS::NoValue dropped.
+ */
+function deployed(parameters: Record<string, string>): Statement[] {
+  const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': '111122223333' };
+  const ref = (name: string): Json => {
+    if (name in pseudo) return pseudo[name] as string;
+    const param = template.Parameters[name];
+    const value = parameters[name] ?? param?.Default;
+    if (value === undefined) throw new Error(`no value for parameter ${name}`);
+    return param?.Type === 'CommaDelimitedList' ? value.split(',') : value;
+  };
+  const NO_VALUE = Symbol('NoValue');
+  const conditions = new Map<string, boolean>();
+  const condition = (name: string): boolean => {
+    if (!conditions.has(name)) conditions.set(name, Boolean(evaluate(template.Conditions[name] as Json)));
+    return conditions.get(name) as boolean;
+  };
+  function evaluate(node: Json): Json {
+    if (Array.isArray(node)) {
+      return node.map(evaluate).filter((v) => v !== (NO_VALUE as unknown as Json));
+    }
+    if (node === null || typeof node !== 'object') return node;
+    const [key, arg] = Object.entries(node)[0] ?? [];
+    const args = arg as Json[];
+    switch (key) {
+      case 'Ref':
+        return arg === 'AWS::NoValue' ? (NO_VALUE as unknown as Json) : ref(arg as string);
+      case 'Condition':
+        return condition(arg as string);
+      case 'Fn::If':
+        return evaluate(condition(args[0] as string) ? (args[1] as Json) : (args[2] as Json));
+      case 'Fn::Equals':
+        return evaluate(args[0] as Json) === evaluate(args[1] as Json);
+      case 'Fn::Not':
+        return !evaluate(args[0] as Json);
+      case 'Fn::Or':
+        return args.some((a) => evaluate(a));
+      case 'Fn::And':
+        return args.every((a) => evaluate(a));
+      case 'Fn::Select':
+        return (evaluate(args[1] as Json) as Json[])[Number(evaluate(args[0] as Json))] as Json;
+      case 'Fn::Split':
+        return String(evaluate(args[1] as Json)).split(args[0] as string);
+      case 'Fn::Join':
+        return (evaluate(args[1] as Json) as Json[]).join(args[0] as string);
+      case 'Fn::Sub': {
+        const [text, vars] = typeof arg === 'string' ? [arg, {}] : (args as [string, Record<string, Json>]);
+        return text.replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
+          const local = (vars as Record<string, Json>)[name];
+          return String(local !== undefined ? evaluate(local) : ref(name));
+        });
+      }
+      default:
+        return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, evaluate(v)]));
+    }
+  }
+  return (evaluate(permissions as Json) as unknown as Statement[]).filter(Boolean);
+}
+
+/** IAM's ARN matching: * any run of characters, ? one character. */
+function arnMatches(pattern: string, arn: string): boolean {
+  const body = [...pattern].map((c) =>
+    c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'),
+  );
+  return new RegExp(`^${body.join('')}$`).test(arn);
+}
+
+const ITEM_ACTIONS = [...RESTORE_ITEM_ACTIONS];
+const tableArn = (name: string) => `arn:aws:dynamodb:us-east-1:111122223333:table/${name}`;
+
+/** The tables (of a list of names) on which the deployed role allows `action`. */
+function tablesAllowing(statements: Statement[], action: string, names: string[]): string[] {
+  const resources = statements
+    .filter((s) => asList(s.Action).includes(action))
+    .flatMap((s) => asList(s.Resource as Json) as string[]);
+  return names.filter((name) => resources.some((r) => arnMatches(r, tableArn(name))));
+}
+
+describe('regression 8.1: item actions only on the tables named by RestorableTableNames', () => {
+  const base = { BotRoleArns: 'arn:aws:iam::999999999999:role/bot-worker', ExternalId: 'ext-id' };
+  const LIVE = ['Orders', 'OrdersArchive', 'Users', 'Orders-restored-not', 'Music'];
+
+  it('has no default for RestorableTableNames and refuses a bare "*"', () => {
+    const param = template.Parameters.RestorableTableNames as { Default?: string; AllowedPattern?: string };
+    const allowed = new RegExp(param.AllowedPattern ?? '');
+
+    expect(param.Default).toBeUndefined();
+    expect(allowed.test('*')).toBe(false);
+    expect(allowed.test('*-restored')).toBe(true);
+  });
+
+  it('never covers a live table, even when the source prefix names it', () => {
+    for (const prefix of ['*', 'Orders']) {
+      const statements = deployed({ ...base, TableNamePrefix: prefix, RestorableTableNames: '*-restored' });
+      for (const action of ITEM_ACTIONS) {
+        expect(tablesAllowing(statements, action, LIVE), `${action} with prefix ${prefix}`).toEqual([]);
+        expect(tablesAllowing(statements, action, ['Orders-restored', 'Users-0930-restored'])).toHaveLength(
+          2,
+        );
+      }
+    }
+  });
+
+  it('covers exactly the listed names and globs, up to four', () => {
+    const names = 'restored-*,MusicCollection,Tmp?,Scratch-*';
+    const statements = deployed({ ...base, RestorableTableNames: names });
+    const candidates = [
+      'restored-Orders',
+      'MusicCollection',
+      'TmpA',
+      'Scratch-1',
+      'Orders',
+      'MusicCollection2',
+      'Tmp',
+    ];
+
+    for (const action of [...ITEM_ACTIONS, 'dynamodb:RestoreTableFromBackup', 'dynamodb:DescribeTable']) {
+      expect(tablesAllowing(statements, action, candidates)).toEqual(
+        expect.arrayContaining(['restored-Orders', 'MusicCollection', 'TmpA', 'Scratch-1']),
+      );
+    }
+    for (const action of ITEM_ACTIONS) {
+      expect(tablesAllowing(statements, action, candidates)).toHaveLength(4);
+    }
+  });
+
+  it('builds every item-action resource from RestorableTableNames only', () => {
+    const itemStatements = permissionStatements().filter((s) =>
+      asList(s.Action).some((a) => ITEM_ACTIONS.includes(a as never)),
+    );
+    const text = JSON.stringify(itemStatements.map((s) => s.Resource));
+
+    expect(itemStatements).toHaveLength(1);
+    expect(
+      asList(itemStatements[0]?.Action ?? [])
+        .filter((a) => ITEM_ACTIONS.includes(a as never))
+        .sort(),
+    ).toEqual(ITEM_ACTIONS);
+    expect(text).toContain('"Ref":"RestorableTableNames"');
+    expect(text).not.toContain('TableNamePrefix');
+    expect(text).not.toContain('table/*');
   });
 });

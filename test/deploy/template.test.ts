@@ -381,11 +381,8 @@ describe('IAM', () => {
     for (const fn of ['worker', 'watcher']) {
       const sts = statementWith(roleIdOf(fn), 'sts:AssumeRole');
 
-      expect(asList(sts.Action).sort()).toEqual([
-        'sts:AssumeRole',
-        'sts:SetSourceIdentity',
-        'sts:TagSession',
-      ]);
+      // Regression 8.7: no sts:TagSession (the bot tags no session).
+      expect(asList(sts.Action).sort()).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity']);
       expect(resourceList(sts)).toEqual([CI_TARGET_ROLE]);
     }
   });
@@ -415,18 +412,36 @@ describe('IAM', () => {
     }
   });
 
-  it('lets each function read only the bot stage SSM parameters and decrypt only through SSM', () => {
+  it('regression 8.7: lets only the slack function read the signing secret; all decrypt only through SSM', () => {
+    const param = (name: string) => `:parameter/dynamodb-restore-bot/ci/${name}"`;
     for (const fn of ['slack', 'worker', 'watcher']) {
-      const ssm = statementWith(roleIdOf(fn), 'ssm:GetParameters');
+      const ssm = JSON.stringify(statementWith(roleIdOf(fn), 'ssm:GetParameters').Resource);
       const kms = statementWith(roleIdOf(fn), 'kms:Decrypt');
+      const context = JSON.stringify(kms.Condition?.StringLike);
 
-      expect(JSON.stringify(ssm.Resource)).toMatch(/:parameter\/dynamodb-restore-bot\/ci\/\*"/);
+      expect(ssm).toContain(param('slack-bot-token'));
+      expect(context).toContain(param('slack-bot-token'));
+      expect(ssm.includes(param('slack-signing-secret'))).toBe(fn === 'slack');
+      expect(context.includes(param('slack-signing-secret'))).toBe(fn === 'slack');
+      expect(ssm).not.toContain('/*');
       expect(kms.Condition?.StringEquals?.['kms:ViaService']).toEqual({
         // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
         'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com',
       });
-      expect(JSON.stringify(kms.Condition?.StringLike)).toMatch(/parameter\/dynamodb-restore-bot\/ci\/\*/);
+      expect('SLACK_SIGNING_SECRET_PARAM' in envOf(fn)).toBe(fn === 'slack');
     }
+  });
+
+  it('regression 8.7: gives PutItem to the worker, to the slack function only for Home markers, and not to the watcher', () => {
+    const putItem = (fn: string) =>
+      roleStatements(roleIdOf(fn)).filter((st) => asList(st.Action).includes('dynamodb:PutItem'));
+
+    expect(putItem('watcher')).toEqual([]);
+    expect(putItem('worker')).toHaveLength(1);
+    const [slackPut, ...more] = putItem('slack');
+    expect(more).toEqual([]);
+    expect(asList(slackPut?.Action)).toEqual(['dynamodb:PutItem']);
+    expect(slackPut?.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(['HOME#*']);
   });
 });
 

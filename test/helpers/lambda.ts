@@ -72,7 +72,7 @@ export interface LambdaBotOptions {
  * pass-through, so every AWS client the handler builds uses the one AWS_ENDPOINT_URL.
  */
 export async function startLambdaBot(options: LambdaBotOptions = {}) {
-  const dynamo = await startEmbeddedDynamo();
+  const dynamo = await startEmbeddedDynamo({ transport: 'tcp' });
   const fake = await startFakeAws({
     creatingPolls: options.creatingPolls ?? 1,
     dynamoBackend: dynamo.endpoint,

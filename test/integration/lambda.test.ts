@@ -334,7 +334,7 @@ describe('cold start secrets', () => {
 
 describe('fake AWS DynamoDB pass-through', () => {
   it('relays what the fake does not serve to the backend and keeps answering for its own tables', async () => {
-    const backend = await startEmbeddedDynamo();
+    const backend = await startEmbeddedDynamo({ transport: 'tcp' });
     const fake = await startFakeAws({ dynamoBackend: backend.endpoint });
     const client = new DynamoDBClient({
       endpoint: fake.url,

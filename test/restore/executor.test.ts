@@ -644,3 +644,36 @@ describe('regression 8.3: the executor re-verifies an APPROVED request before it
     expect((await approve(h, req.id)).status).toBe('RESTORING');
   });
 });
+
+describe('regression 8.1: role sessions carry the policy of their job', () => {
+  it('assumes the role for the pre-flight, the restore and the watch with policies naming only their tables', async () => {
+    const target = table('sessions');
+    const before = fake.assumeRoleCalls.length;
+    const req = await requestRestore(h, { backup: backup.name, targetTable: target });
+    await approve(h, req.id);
+    h.clock.advance(2 * MINUTE);
+    await h.watch();
+
+    const calls = fake.assumeRoleCalls.slice(before);
+    const policies = calls.map(
+      (c) =>
+        JSON.parse(c.Policy ?? '{"Statement":[]}') as {
+          Statement: { Action: string[]; Resource: string[] }[];
+        },
+    );
+    const withItems = policies.filter((p) => p.Statement.some((s) => s.Action.includes('dynamodb:PutItem')));
+    const tableResources = (p: (typeof policies)[number]) =>
+      p.Statement.flatMap((s) => s.Resource).filter((r) => /:table\/[^/]+$/.test(r));
+
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(calls.every((c) => c.Policy !== undefined)).toBe(true);
+    expect(withItems).toHaveLength(1);
+    for (const p of policies) {
+      expect(tableResources(p).every((r) => r.endsWith(`:table/${target}`))).toBe(true);
+    }
+    for (const s of withItems[0]?.Statement ?? []) {
+      if (s.Action.includes('dynamodb:PutItem'))
+        expect(s.Resource).toEqual([expect.stringMatching(new RegExp(`:table/${target}$`))]);
+    }
+  });
+});

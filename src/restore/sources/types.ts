@@ -1,4 +1,5 @@
 import type { RestoreJobInfo } from '../../aws/backup.ts';
+import type { PolicyStatement, SessionScope } from '../../aws/session-policy.ts';
 import type { TableInfo, TargetAccount } from '../../aws/types.ts';
 import type { EnvironmentConfig } from '../../config.ts';
 import type { BackupInfo, RestoreOverrides, RestoreSource, SourceRef } from '../types.ts';
@@ -66,22 +67,8 @@ export interface StartedJob {
   status: string;
 }
 
-/** One IAM policy statement (JSON shape), for the restore session's policy. */
-export interface PolicyStatement {
-  Sid?: string;
-  Effect: 'Allow';
-  Action: string[];
-  Resource: string[];
-  /** e.g. `{ StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } }` */
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-/** Where the session runs: the environment's account, region and partition. */
-export interface SessionScope {
-  partition: string;
-  accountId: string;
-  region: string;
-}
+// The statement and scope shapes are the session-policy builder's (src/aws/session-policy.ts).
+export type { PolicyStatement, SessionScope };
 
 /**
  * Everything that differs by source kind (DESIGN, "Where the code grows next"). A new kind is one
