@@ -301,7 +301,6 @@ describe('LambdaEnvSchema', () => {
       expect.objectContaining({
         problems: [
           'STATE_TABLE_NAME: Too small: expected string to have >=3 characters',
-          'SLACK_SIGNING_SECRET_PARAM: Invalid input: expected string, received undefined',
           'SLACK_BOT_TOKEN_PARAM: Invalid input: expected string, received undefined',
           'WORKER_FUNCTION_NAME: Invalid input: expected string, received undefined',
           'SLACK_API_URL: Invalid URL',

@@ -322,7 +322,7 @@ export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
  * source-IP conditions) before the table is ACTIVE makes the restore fail.
  */
 export const ROLE_POLICY_WARNING =
-  ':warning: Until the table is ACTIVE, do not change or delete the bot role’s IAM policy in this account, and do not add source-IP conditions to it: the restore writes with the role’s permissions and fails if they change.';
+  ':warning: Until the restore has finished, do not change or delete the bot role’s IAM policy in this account, and do not add source-IP conditions to it: the restore writes with the role’s permissions and fails if they change.';
 
 /**
  * The threaded reply under the approval message for one step of a request: who did it (a user

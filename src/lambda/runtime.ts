@@ -100,8 +100,10 @@ async function init(): Promise<Runtime> {
   for (const warning of configWarnings(config)) log.warn(warning);
   // The worker and watcher never verify a Slack request: their environment (and IAM) has no
   // signing-secret parameter, so only the slack function ever reads it.
-  const names: Record<string, string> = { token: env.SLACK_BOT_TOKEN_PARAM };
-  if (env.SLACK_SIGNING_SECRET_PARAM) names.signingSecret = env.SLACK_SIGNING_SECRET_PARAM;
+  const names: Record<string, string> = {
+    ...(env.SLACK_SIGNING_SECRET_PARAM ? { signingSecret: env.SLACK_SIGNING_SECRET_PARAM } : {}),
+    token: env.SLACK_BOT_TOKEN_PARAM,
+  };
   const read = await readSecrets(new SSMClient({ requestHandler: REQUEST_TIMEOUTS }), names);
   const secrets: Runtime['secrets'] = {
     token: read.token ?? '',

@@ -104,7 +104,10 @@ describe('RoleSessions', () => {
       SourceIdentity: 'U0ABC123',
       ExternalId: 'prod-external-id',
       DurationSeconds: 3600,
+      // Without a job: the narrowest read-only session (src/aws/session-policy.ts).
+      Policy: expect.stringContaining('"Version":"2012-10-17"'),
     });
+    expect(input.Policy).not.toMatch(/PutItem|RestoreTable|StartRestoreJob/);
     expect(input.RoleSessionName).toMatch(LEGAL_SESSION_NAME);
     expect(creds).toEqual({
       accessKeyId: expect.stringMatching(/^ASIA/),

@@ -109,7 +109,7 @@ describe('eventReply', () => {
   it('warns not to change the role policy or add source-IP conditions while the restore runs', () => {
     const text = reply(RESTORING, event('restore_started', { at: '2026-11-24T15:00:00Z' }));
 
-    expect(text).toMatch(/Until the table is ACTIVE, do not change or delete the bot role’s IAM policy/);
+    expect(text).toMatch(/Until the restore has finished, do not change or delete the bot role’s IAM policy/);
     expect(text).toMatch(/source-IP conditions/);
   });
 

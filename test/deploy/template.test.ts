@@ -217,7 +217,10 @@ describe('serverless.yml functions', () => {
       const env = envOf(name);
       expect(env.STATE_TABLE_NAME).toBe(table.Properties.TableName);
       expect(env.WORKER_FUNCTION_NAME).toBe(functionResource('worker').props.FunctionName);
-      expect(env.SLACK_SIGNING_SECRET_PARAM).toBe(`/${SERVICE}/${STAGE}/slack-signing-secret`);
+      // Only the slack function verifies signatures (regression 8.7).
+      expect(env.SLACK_SIGNING_SECRET_PARAM).toBe(
+        name === 'slack' ? `/${SERVICE}/${STAGE}/slack-signing-secret` : undefined,
+      );
       expect(env.SLACK_BOT_TOKEN_PARAM).toBe(`/${SERVICE}/${STAGE}/slack-bot-token`);
       expect(env.RESTORE_BOT_CONFIG).toBe(CONFIG_JSON);
       expect(zipEntries(name).map((e) => e.name)).toContain(env.RESTORE_BOT_CONFIG);
