@@ -51,7 +51,7 @@ describe('session policies (regression 8.1: every session is scoped to its job)'
 
       expect(actions.filter(isItemAction), job.kind).toEqual([]);
       const reads =
-        /^(dynamodb:(ListBackups|DescribeBackup|DescribeTable)|backup:(Describe|List|GetRecoveryPointRestoreMetadata)\w*)$/;
+        /^(dynamodb:(ListBackups|DescribeBackup|DescribeTable|DescribeContinuousBackups)|backup:(Describe|List|GetRecoveryPointRestoreMetadata)\w*)$/;
       expect(
         actions.filter((a) => !reads.test(a)),
         job.kind,
