@@ -258,9 +258,9 @@ describe('deploy/target-account-role.yml', () => {
     const copy = statements.find((s) => s.Sid === 'CopySettingsToNewTables');
     expect(asList(copy?.Action ?? []).sort()).toEqual([...SETTINGS_WRITE_ACTIONS].sort());
     const copyResources = JSON.stringify(copy?.Resource);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
-    expect(copyResources).toContain('table/${TargetTableNamePrefix}*');
-    expect(copyResources).toContain('AnyTargetTable');
+    // Only the tables RestorableTableNames names (regression 8.1), never the source tables.
+    expect(copyResources).toContain('"Ref":"RestorableTableNames"');
+    expect(copyResources).not.toContain('TableNamePrefix');
     expect(copyResources).not.toContain('AnySourceTable');
     // No other statement grants a settings write: the source tables can only be read.
     const writers = statements.filter((s) =>
@@ -268,10 +268,9 @@ describe('deploy/target-account-role.yml', () => {
     );
     expect(writers.map((s) => s.Sid)).toEqual(['CopySettingsToNewTables']);
     const alarms = statements.find((s) => asList(s.Action).includes('cloudwatch:PutMetricAlarm'));
-    expect(JSON.stringify(alarms?.Resource)).toContain(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
-      'alarm:TargetTracking-table/${TargetTableNamePrefix}*',
-    );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+    expect(JSON.stringify(alarms?.Resource)).toContain('alarm:TargetTracking-table/${Name}');
+    expect(JSON.stringify(alarms?.Resource)).toContain('"Ref":"RestorableTableNames"');
   });
 
   it('lets the settings session policy write only the new table and read the source', () => {
