@@ -6,10 +6,12 @@
  * - `list`, `lookup`, `preflight`, `watch`: metadata reads (ListBackups, DescribeBackup,
  *   DescribeTable, DescribeContinuousBackups, AWS Backup's recovery point and restore job reads) and no item action or start
  *   action at all; DescribeTable only on the table the job looks at.
- * - `restore`: the start action on the approved source (statements the source module supplies),
- *   the start action and the item actions a restore needs on exactly the approved target table,
- *   and the KMS actions a restore of a table encrypted with a customer managed key needs, only
- *   through DynamoDB.
+ * - `restore`: the source module's statements, on the approved source and on exactly the approved
+ *   target table. A DynamoDB restore (backup, point in time) gets the start action and the item
+ *   actions a restore needs on the target table, and the KMS actions a restore of a table
+ *   encrypted with a customer managed key needs, only through DynamoDB
+ *   ({@link dynamoDbRestoreTargetStatements}); an AWS Backup restore only reads the target table,
+ *   because AWS Backup's own restore role creates and fills it.
  *
  * No stand-in here enforces session policies; the reading of AWS's "Using IAM with DynamoDB backup
  * and restore" (restore permission on the source, read and write on the target table) is kept in
@@ -38,9 +40,9 @@ export interface SessionScope {
 }
 
 /**
- * What a role session is for. `restore` carries the source's own statements (the source module's
- * `sessionStatements`) and the operation that starts the restore, so a new source kind adds its
- * statements without touching this file.
+ * What a role session is for. `restore` carries the source module's statements (its
+ * `sessionStatements` on the source and its `targetStatements` on the target table), so a new
+ * source kind adds its statements without touching this file.
  */
 export type SessionJob =
   /** `/backups [TABLE]`: list, and describe the listed backups. */
@@ -60,7 +62,12 @@ export type SessionJob =
    */
   | { kind: 'settings'; document: string }
   /** The restore itself, for one approved source and target. */
-  | { kind: 'restore'; targetTable: string; startOperation: string; sourceStatements: PolicyStatement[] };
+  | {
+      kind: 'restore';
+      targetTable: string;
+      sourceStatements: PolicyStatement[];
+      targetStatements: PolicyStatement[];
+    };
 
 /**
  * The item actions DynamoDB performs with the caller's permissions while it restores into the new
@@ -95,7 +102,8 @@ export function sessionScopeOf(env: { accountId: string; region: string; roleArn
   return { partition: env.roleArn.split(':')[1] ?? 'aws', accountId: env.accountId, region: env.region };
 }
 
-function tableArn(scope: SessionScope, table: string): string {
+/** The ARN of `table` in the session's account and region. */
+export function tableArn(scope: SessionScope, table: string): string {
   return `arn:${scope.partition}:dynamodb:${scope.region}:${scope.accountId}:table/${table}`;
 }
 
@@ -186,21 +194,33 @@ export function sessionStatements(job: SessionJob, scope: SessionScope): PolicyS
     case 'settings':
       return (JSON.parse(job.document) as PolicyDocument).Statement;
     case 'restore':
-      return [
-        ...job.sourceStatements,
-        {
-          Effect: 'Allow',
-          Action: [`dynamodb:${job.startOperation}`, 'dynamodb:DescribeTable', ...RESTORE_ITEM_ACTIONS],
-          Resource: [tableArn(scope, job.targetTable)],
-        },
-        {
-          Effect: 'Allow',
-          Action: [...RESTORE_KMS_ACTIONS],
-          Resource: [`arn:${scope.partition}:kms:${scope.region}:*:key/*`],
-          Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${scope.region}.amazonaws.com` } },
-        },
-      ];
+      return [...job.sourceStatements, ...job.targetStatements];
   }
+}
+
+/**
+ * The target-table statements of a restore DynamoDB performs with the caller's permissions
+ * (RestoreTableFromBackup, RestoreTableToPointInTime): the start action (`dynamodb:` + operation),
+ * DescribeTable and the item actions on exactly the new table, and the KMS actions via DynamoDB.
+ */
+export function dynamoDbRestoreTargetStatements(
+  startOperation: string,
+  targetTableArn: string,
+  scope: SessionScope,
+): PolicyStatement[] {
+  return [
+    {
+      Effect: 'Allow',
+      Action: [`dynamodb:${startOperation}`, 'dynamodb:DescribeTable', ...RESTORE_ITEM_ACTIONS],
+      Resource: [targetTableArn],
+    },
+    {
+      Effect: 'Allow',
+      Action: [...RESTORE_KMS_ACTIONS],
+      Resource: [`arn:${scope.partition}:kms:${scope.region}:*:key/*`],
+      Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${scope.region}.amazonaws.com` } },
+    },
+  ];
 }
 
 /** The session policy document of a job. */

@@ -1,6 +1,6 @@
 import { auditTransition } from '../audit.ts';
 import { AwsOperationError } from '../aws/errors.ts';
-import { type SessionJob, sessionScopeOf } from '../aws/session-policy.ts';
+import { type SessionJob, sessionScopeOf, tableArn } from '../aws/session-policy.ts';
 import type { TableInfo, TargetAccount } from '../aws/types.ts';
 import { environmentNamed } from '../config.ts';
 import { approvedAt, type EventInput, finalApprover, transition } from './lifecycle.ts';
@@ -10,6 +10,7 @@ import {
   restoredFrom,
   type StartedJob,
   sourceSessionStatements,
+  sourceTargetStatements,
   startOperation,
   startRestore,
 } from './sources/index.ts';
@@ -86,8 +87,8 @@ export async function executeRequest(
 }
 
 /**
- * The restore session's job: the source module's statements for the approved source, the start
- * action and item actions on the approved target table only (src/aws/session-policy.ts).
+ * The restore session's job: the source module's statements for the approved source and for the
+ * approved target table only (src/aws/session-policy.ts).
  */
 export function restoreJob(deps: RestoreDeps, req: RestoreRequest): SessionJob {
   const env = environmentNamed(deps.config, req.environment);
@@ -99,8 +100,8 @@ export function restoreJob(deps: RestoreDeps, req: RestoreRequest): SessionJob {
   return {
     kind: 'restore',
     targetTable: req.targetTable,
-    startOperation: startOperation(req.source),
     sourceStatements: sourceSessionStatements(req.source, scope),
+    targetStatements: sourceTargetStatements(req.source, tableArn(scope, req.targetTable), scope),
   };
 }
 

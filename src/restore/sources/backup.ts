@@ -1,3 +1,4 @@
+import { dynamoDbRestoreTargetStatements } from '../../aws/session-policy.ts';
 import type { TargetAccount } from '../../aws/types.ts';
 import { formatBytes, formatCount, formatWhen } from '../../blocks/format.ts';
 import { code, MAX_ARN } from '../../blocks/kit.ts';
@@ -109,6 +110,10 @@ export const backupSource: RestoreSourceModule<BackupSource, BackupRef> = {
         Resource: [backup.arn],
       },
     ];
+  },
+
+  targetStatements(_source, targetTableArn, scope) {
+    return dynamoDbRestoreTargetStatements('RestoreTableFromBackup', targetTableArn, scope);
   },
 
   auditFields({ backup }) {

@@ -86,6 +86,15 @@ export function sourceSessionStatements(source: RestoreSource, scope: SessionSco
   return sourceModule(source.kind).sessionStatements(source, scope);
 }
 
+/** The target-side statements of a restore session's policy, on exactly `targetTableArn`. */
+export function sourceTargetStatements(
+  source: RestoreSource,
+  targetTableArn: string,
+  scope: SessionScope,
+): PolicyStatement[] {
+  return sourceModule(source.kind).targetStatements(source, targetTableArn, scope);
+}
+
 /** The AWS operation that starts a restore from this source. */
 export function startOperation(source: RestoreSource): string {
   return sourceModule(source.kind).startOperation;

@@ -1,3 +1,4 @@
+import { dynamoDbRestoreTargetStatements } from '../../aws/session-policy.ts';
 import type { TargetAccount } from '../../aws/types.ts';
 import { formatRelative, formatSpan, formatUtc, formatUtcSeconds } from '../../blocks/format.ts';
 import { code, MAX_ARN } from '../../blocks/kit.ts';
@@ -173,6 +174,10 @@ export const pitrSource: RestoreSourceModule<PitrSource, PitrRef> = {
         Resource: [source.tableArn],
       },
     ];
+  },
+
+  targetStatements(_source, targetTableArn, scope) {
+    return dynamoDbRestoreTargetStatements('RestoreTableToPointInTime', targetTableArn, scope);
   },
 
   auditFields(source) {

@@ -204,6 +204,20 @@ export const recoveryPointSource: RestoreSourceModule<
     ];
   },
 
+  targetStatements(_source, targetTableArn) {
+    // AWS Backup's restore role (passed above) creates and fills the table: the session only looks
+    // at it (the executor checks it does not exist yet, and adopts the table a retried job made).
+    // No item action, no KMS, no DynamoDB start action.
+    return [
+      {
+        Sid: 'ReadTheNewTable',
+        Effect: 'Allow',
+        Action: ['dynamodb:DescribeTable'],
+        Resource: [targetTableArn],
+      },
+    ];
+  },
+
   auditFields({ recoveryPoint: p, restoreRoleArn }) {
     return { recoveryPointArn: p.arn, backupVault: p.vaultName, restoreRoleArn };
   },

@@ -98,10 +98,14 @@ export interface RestoreSourceModule<S extends RestoreSource, R extends SourceRe
   view(source: S, now: Date): SourceView;
   /**
    * The source-side statements of the restore session's policy: the start action on this source's
-   * resources and the reads the executor makes of it. The target-table statements are common to
-   * every kind and are not included.
+   * resources and the reads the executor makes of it.
    */
   sessionStatements(source: S, scope: SessionScope): PolicyStatement[];
+  /**
+   * The target-side statements of the restore session's policy, on exactly `targetTableArn` (the
+   * approved new table): what this kind's start call needs of the caller there.
+   */
+  targetStatements(source: S, targetTableArn: string, scope: SessionScope): PolicyStatement[];
   /** Fields identifying the source in the audit line. */
   auditFields(source: S): Record<string, string>;
   /**
