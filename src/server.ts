@@ -23,6 +23,8 @@ import {
 import { LocalDispatcher } from './dispatch.ts';
 import { createLogger, type Logger } from './log.ts';
 import { newRequestId } from './restore/ids.ts';
+import { sourceExecution } from './restore/sources/execution.ts';
+import { provideSourceExecution } from './restore/sources/index.ts';
 import { createStsSettings, type SettingsClientsFactory } from './settings/session.ts';
 import { malformedSlackBody } from './slack/body-check.ts';
 import { noticeKinds } from './slack/notices/index.ts';
@@ -71,6 +73,8 @@ export interface StartOptions {
  * by STATE_TABLE_NAME, or embedded dynalite persisted under DATA_DIR.
  */
 export async function startLocal(env: LocalEnv, options: StartOptions = {}): Promise<LocalServer> {
+  // One process runs the listeners, the worker and the watcher: it wires the source execution.
+  provideSourceExecution(sourceExecution);
   const log = options.log ?? createLogger(env.LOG_LEVEL);
   const config = loadConfigFile(env.RESTORE_BOT_CONFIG);
   for (const warning of configWarnings(config)) log.warn(warning);

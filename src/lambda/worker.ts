@@ -1,6 +1,8 @@
 import { parse } from 'zod';
 import { createStsTargets } from '../aws/target.ts';
 import { JobSchema } from '../jobs.ts';
+import { sourceExecution } from '../restore/sources/execution.ts';
+import { provideSourceExecution } from '../restore/sources/index.ts';
 import { createStsSettings } from '../settings/session.ts';
 import { noticeKinds } from '../slack/notices/index.ts';
 import { runJob, runWatcher } from '../worker.ts';
@@ -9,6 +11,7 @@ import { getRuntime, provideNotices, provideSettings, provideTargets } from './r
 provideTargets(createStsTargets);
 provideNotices(noticeKinds);
 provideSettings(createStsSettings);
+provideSourceExecution(sourceExecution);
 
 /** Asynchronous worker: one job per invoke (see src/jobs.ts). */
 export const worker = async (event: unknown): Promise<void> => {

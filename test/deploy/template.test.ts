@@ -256,6 +256,38 @@ describe('serverless.yml functions', () => {
     expect(bundleOf('slack')).not.toContain('BackupServiceException');
   });
 
+  it("regression 13.2: carries the restore sources' views into the slack function, their pre-flight and start code into the worker and watcher only", () => {
+    const bundleOf = (name: string) =>
+      zipEntries(name)
+        .find((e) => e.name === `${HANDLERS[name]!.split('.')[0]}.mjs`)!
+        .data.toString('utf8');
+    // Session-policy Sids and pre-flight refusals of src/restore/sources/<kind>/exec.ts.
+    const execMarkers = [
+      'RestoreFromThisBackup',
+      'RestoreFromThisTable',
+      'RestoreThisRecoveryPoint',
+      'PassTheRestoreRole',
+      'not AVAILABLE, so it cannot be restored yet',
+      'a deleted table has no recovery window',
+      'is in cold storage',
+    ];
+    // What the views of src/restore/sources/<kind>/view.ts put in a thread.
+    const viewMarkers = [
+      'AWS is creating the table from the backup',
+      'AWS is creating the table from the point-in-time recovery of',
+      'AWS Backup is restoring the recovery point',
+    ];
+    // Compared as booleans, so that a failure names the marker instead of printing a bundle.
+    const carries = (name: string) => {
+      const bundle = bundleOf(name);
+      return Object.fromEntries([...execMarkers, ...viewMarkers].map((m) => [m, bundle.includes(m)]));
+    };
+    const all = Object.fromEntries([...execMarkers, ...viewMarkers].map((m) => [m, true]));
+    expect(carries('worker')).toEqual(all);
+    expect(carries('watcher')).toEqual(all);
+    expect(carries('slack')).toEqual({ ...all, ...Object.fromEntries(execMarkers.map((m) => [m, false])) });
+  });
+
   it('bundles the settings clients (Application Auto Scaling, CloudWatch) into the worker and watcher only', () => {
     const bundleOf = (name: string) =>
       zipEntries(name)

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { restoreJobToken } from '../../src/restore/sources/recovery-point.ts';
+import { restoreJobToken } from '../../src/restore/sources/recovery-point/exec.ts';
 import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
 import type { FakeRecoveryPoint } from '../../src/sandbox/fake-backup.ts';
 import { uniqueTableName } from '../helpers/clock.ts';

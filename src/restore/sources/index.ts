@@ -1,36 +1,59 @@
 import type { RestoreJobInfo } from '../../aws/backup.ts';
 import type { TableInfo, TargetAccount } from '../../aws/types.ts';
 import type { RestoreSource, SourceKind, SourceRef } from '../types.ts';
-import { backupSource } from './backup.ts';
-import { pitrSource } from './pitr.ts';
-import { recoveryPointSource } from './recovery-point.ts';
+import { backupView } from './backup/view.ts';
+import { pitrView } from './pitr/view.ts';
+import { recoveryPointView } from './recovery-point/view.ts';
 import type {
   PolicyStatement,
   Resolution,
-  RestoreSourceModule,
   SessionScope,
   SettingsSource,
   SourceContext,
+  SourceExecModule,
   SourceView,
+  SourceViewModule,
   StartedJob,
   StartInput,
 } from './types.ts';
 
-type ModuleOf<K extends SourceKind> = RestoreSourceModule<
-  Extract<RestoreSource, { kind: K }>,
-  Extract<SourceRef, { kind: K }>
->;
+type Source<K extends SourceKind> = Extract<RestoreSource, { kind: K }>;
+type Ref<K extends SourceKind> = Extract<SourceRef, { kind: K }>;
 
-/** One module per source kind. */
-const MODULES: { readonly [K in SourceKind]: ModuleOf<K> } = {
-  backup: backupSource,
-  'recovery-point': recoveryPointSource,
-  pitr: pitrSource,
+/** One view module per source kind (every function: Slack messages, audit lines). */
+const VIEWS: { readonly [K in SourceKind]: SourceViewModule<Source<K>, Ref<K>> } = {
+  backup: backupView,
+  'recovery-point': recoveryPointView,
+  pitr: pitrView,
 };
 
-/** The module of a source kind (the cast is safe: MODULES is keyed by the kind it implements). */
-export function sourceModule(kind: SourceKind): RestoreSourceModule<RestoreSource, SourceRef> {
-  return MODULES[kind] as unknown as RestoreSourceModule<RestoreSource, SourceRef>;
+/** One execution module per source kind: `sourceExecution` of ./execution.ts. */
+export type SourceExecRegistry = { readonly [K in SourceKind]: SourceExecModule<Source<K>, Ref<K>> };
+
+let execution: SourceExecRegistry | undefined;
+
+/**
+ * Called by the worker's entry module and by `npm start` with `sourceExecution`
+ * (./execution.ts): pre-flight, start and restore-job code runs there only, and stays out of the
+ * slack function's bundle.
+ */
+export function provideSourceExecution(registry: SourceExecRegistry): void {
+  execution = registry;
+}
+
+/** The view of a source kind (the cast is safe: VIEWS is keyed by the kind it implements). */
+function viewModule(kind: SourceKind): SourceViewModule<RestoreSource, SourceRef> {
+  return VIEWS[kind] as unknown as SourceViewModule<RestoreSource, SourceRef>;
+}
+
+/** The execution part of a source kind; only where the entry module provided it. */
+export function sourceModule(kind: SourceKind): SourceExecModule<RestoreSource, SourceRef> {
+  if (!execution) {
+    throw new Error(
+      'Restore sources run in the worker and watcher only (provideSourceExecution was not called)',
+    );
+  }
+  return execution[kind] as unknown as SourceExecModule<RestoreSource, SourceRef>;
 }
 
 /** Pre-flight of a source reference in the target account. */
@@ -68,17 +91,17 @@ export function restoredFrom(table: TableInfo, source: RestoreSource): boolean {
 
 /** What a requester asked to restore from, in words, before the pre-flight. */
 export function describeSourceRef(ref: SourceRef): string {
-  return sourceModule(ref.kind).describeRef(ref);
+  return viewModule(ref.kind).describeRef(ref);
 }
 
 /** A source's short name (a backup's name, …), plain text. */
 export function sourceLabel(source: RestoreSource): string {
-  return sourceModule(source.kind).label(source);
+  return viewModule(source.kind).label(source);
 }
 
 /** How a source reads in Slack. */
 export function viewSource(source: RestoreSource, now: Date): SourceView {
-  return sourceModule(source.kind).view(source, now);
+  return viewModule(source.kind).view(source, now);
 }
 
 /** The source-side statements of a restore session's policy. */
@@ -102,7 +125,7 @@ export function startOperation(source: RestoreSource): string {
 
 /** Fields naming the source in the audit line. */
 export function sourceAuditFields(source: RestoreSource): Record<string, string> {
-  return sourceModule(source.kind).auditFields(source);
+  return viewModule(source.kind).auditFields(source);
 }
 
 /** The source table the new table's settings are compared with. */
@@ -113,10 +136,11 @@ export function sourceForSettings(source: RestoreSource): SettingsSource {
 export type {
   PolicyStatement,
   Resolution,
-  RestoreSourceModule,
   SessionScope,
   SettingsSource,
   SourceContext,
+  SourceExecModule,
   SourceView,
+  SourceViewModule,
   StartedJob,
 };

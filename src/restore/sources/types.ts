@@ -71,11 +71,30 @@ export interface StartedJob {
 export type { PolicyStatement, SessionScope };
 
 /**
- * Everything that differs by source kind (DESIGN, "Where the code grows next"). A new kind is one
- * module implementing this, added to `index.ts`; the service, executor, watcher and message
- * builders only talk to this interface.
+ * Everything that differs by source kind (DESIGN, "Where the code grows next") comes in two parts,
+ * one module each per kind under `sources/<kind>/`:
+ *
+ * - the view (`view.ts`, {@link SourceViewModule}): how the source reads in Slack and in the audit
+ *   line. Every function has it (the slack function's approve, reject and message builders).
+ * - the execution (`exec.ts`, {@link SourceExecModule}): pre-flight, start, the restore job, its
+ *   session policy. Only the worker and the watcher (and `npm start`) load it: their entry modules
+ *   wire `sources/execution.ts` with `provideSourceExecution`, so the slack function's bundle
+ *   carries none of it.
  */
-export interface RestoreSourceModule<S extends RestoreSource, R extends SourceRef> {
+export interface SourceViewModule<S extends RestoreSource, R extends SourceRef> {
+  readonly kind: S['kind'];
+  /** What the requester asked for, before the pre-flight, plain text: "backup B", "table T at …". */
+  describeRef(ref: R): string;
+  /** Short name for lists, status lines and notification texts, plain text (not escaped). */
+  label(source: S): string;
+  /** How the source reads in the approval message, confirm dialog and thread. */
+  view(source: S, now: Date): SourceView;
+  /** Fields identifying the source in the audit line. */
+  auditFields(source: S): Record<string, string>;
+}
+
+/** The execution part of a source kind (see {@link SourceViewModule}). */
+export interface SourceExecModule<S extends RestoreSource, R extends SourceRef> {
   readonly kind: S['kind'];
   /** The AWS operation that starts the restore (error context and IAM). */
   readonly startOperation: string;
@@ -90,12 +109,6 @@ export interface RestoreSourceModule<S extends RestoreSource, R extends SourceRe
    * crash or a retried call, the executor adopts such a table instead of reporting a clash).
    */
   restoredFrom(table: TableInfo, source: S): boolean;
-  /** What the requester asked for, before the pre-flight, plain text: "backup B", "table T at …". */
-  describeRef(ref: R): string;
-  /** Short name for lists, status lines and notification texts, plain text (not escaped). */
-  label(source: S): string;
-  /** How the source reads in the approval message, confirm dialog and thread. */
-  view(source: S, now: Date): SourceView;
   /**
    * The source-side statements of the restore session's policy: the start action on this source's
    * resources and the reads the executor makes of it.
@@ -106,8 +119,6 @@ export interface RestoreSourceModule<S extends RestoreSource, R extends SourceRe
    * approved new table): what this kind's start call needs of the caller there.
    */
   targetStatements(source: S, targetTableArn: string, scope: SessionScope): PolicyStatement[];
-  /** Fields identifying the source in the audit line. */
-  auditFields(source: S): Record<string, string>;
   /**
    * Where the source table's settings are read for the settings diff (src/settings): the live
    * table, and the backup that still describes it (streams, TTL, encryption) once it is gone.

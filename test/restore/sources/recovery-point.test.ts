@@ -10,7 +10,10 @@ import {
   sourceSessionStatements,
   viewSource,
 } from '../../../src/restore/sources/index.ts';
-import { restoreJobToken, restoreMetadataOverrides } from '../../../src/restore/sources/recovery-point.ts';
+import {
+  restoreJobToken,
+  restoreMetadataOverrides,
+} from '../../../src/restore/sources/recovery-point/exec.ts';
 import type { RecoveryPointSource, RestoreOverrides, RestoreSource } from '../../../src/restore/types.ts';
 import { type FakeAws, startFakeAws } from '../../../src/sandbox/fake-aws.ts';
 import { restoreTestConfig, targetOnFake, useFakeAws } from '../../helpers/restore.ts';

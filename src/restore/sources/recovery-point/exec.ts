@@ -1,12 +1,9 @@
-import { AwsOperationError } from '../../aws/errors.ts';
-import type { TargetAccount } from '../../aws/types.ts';
-import { formatBytes, formatUtc, formatWhen } from '../../blocks/format.ts';
-import { code, MAX_ARN } from '../../blocks/kit.ts';
-import { truncate } from '../../blocks/limits.ts';
-import { recoveryPointId } from '../../blocks/recovery-points.ts';
-import type { EnvironmentConfig } from '../../config.ts';
-import type { RecoveryPointInfo, RecoveryPointSource, RestoreOverrides } from '../types.ts';
-import type { Resolution, RestoreSourceModule } from './types.ts';
+import { AwsOperationError } from '../../../aws/errors.ts';
+import type { TargetAccount } from '../../../aws/types.ts';
+import { formatUtc } from '../../../blocks/format.ts';
+import type { EnvironmentConfig } from '../../../config.ts';
+import type { RecoveryPointInfo, RecoveryPointSource, RestoreOverrides } from '../../types.ts';
+import type { Resolution, SourceExecModule } from '../types.ts';
 
 const RECOVERY_POINT = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):(\d{12}):recovery-point:.+$/;
 
@@ -113,7 +110,7 @@ export function restoreJobToken(requestId: string): string {
 }
 
 /** An AWS Backup recovery point of the environment's account: StartRestoreJob, then the table. */
-export const recoveryPointSource: RestoreSourceModule<
+export const recoveryPointExec: SourceExecModule<
   RecoveryPointSource,
   { kind: 'recovery-point'; recoveryPointArn: string }
 > = {
@@ -152,27 +149,6 @@ export const recoveryPointSource: RestoreSourceModule<
 
   restoredFrom(table, source) {
     return table.sourceBackupArn === source.recoveryPoint.arn;
-  },
-
-  describeRef: (ref) => `AWS Backup recovery point ${ref.recoveryPointArn}`,
-
-  label: ({ recoveryPoint: p }) => `recovery point ${recoveryPointId(p.arn)}`,
-
-  view({ recoveryPoint: p, restoreRoleArn }, now) {
-    const id = recoveryPointId(p.arn);
-    return {
-      tableName: p.tableName,
-      phrase: `from AWS Backup recovery point ${code(id, 100)} (vault ${code(p.vaultName, 50)}, created ${formatUtc(p.createdAt)})`,
-      details:
-        `*Recovery point* ${code(id, 100)} · vault ${code(p.vaultName, 50)} · created ${formatWhen(p.createdAt, now)} · ${formatBytes(p.sizeBytes)}\n` +
-        `*Restore role* ${code(restoreRoleArn, MAX_ARN)}\n${code(p.arn, MAX_ARN)}`,
-      confirm: (max) =>
-        `AWS Backup recovery point ${truncate(id, max)} (vault ${truncate(p.vaultName, max)}) of table ${truncate(p.tableName, max)}`,
-      restoredFrom: () =>
-        `recovery point ${code(id, 100)} (vault ${code(p.vaultName, 50)}) of ${code(p.tableName)}`,
-      startedText: `AWS Backup is restoring the recovery point (${formatBytes(p.sizeBytes)}) as ${code(restoreRoleArn, MAX_ARN)}`,
-      ...(p.sizeBytes !== undefined ? { expected: { what: 'recovery point', sizeBytes: p.sizeBytes } } : {}),
-    };
   },
 
   sessionStatements({ recoveryPoint: p, restoreRoleArn }) {
@@ -216,10 +192,6 @@ export const recoveryPointSource: RestoreSourceModule<
         Resource: [targetTableArn],
       },
     ];
-  },
-
-  auditFields({ recoveryPoint: p, restoreRoleArn }) {
-    return { recoveryPointArn: p.arn, backupVault: p.vaultName, restoreRoleArn };
   },
 
   settingsSource({ recoveryPoint: p }) {

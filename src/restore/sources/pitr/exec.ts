@@ -1,20 +1,11 @@
-import { dynamoDbRestoreTargetStatements } from '../../aws/session-policy.ts';
-import type { TargetAccount } from '../../aws/types.ts';
-import { formatRelative, formatSpan, formatUtc, formatUtcSeconds } from '../../blocks/format.ts';
-import { code, MAX_ARN } from '../../blocks/kit.ts';
-import { truncate } from '../../blocks/limits.ts';
-import type { PitrRef, PitrSource, RestorePoint } from '../types.ts';
-import type { Resolution, RestoreSourceModule, SourceContext } from './types.ts';
+import { dynamoDbRestoreTargetStatements } from '../../../aws/session-policy.ts';
+import type { TargetAccount } from '../../../aws/types.ts';
+import { formatSpan, formatUtc, formatUtcSeconds } from '../../../blocks/format.ts';
+import type { PitrRef, PitrSource } from '../../types.ts';
+import type { Resolution, SourceContext, SourceExecModule } from '../types.ts';
 
 /** `arn:aws:dynamodb:REGION:ACCOUNT:table/NAME` (no backup, index or stream suffix). */
 export const TABLE_ARN = /^arn:(aws[a-z-]*):dynamodb:([a-z0-9-]+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})$/;
-
-/** "2026-12-02 09:55:00 UTC, 14 minutes before this request", or the latest restorable time. */
-export function describePoint(point: RestorePoint, requestedAt: string): string {
-  if (point.kind === 'latest') return 'the latest restorable time, resolved when the restore starts';
-  const before = Date.parse(requestedAt) - Date.parse(point.at);
-  return `${formatUtcSeconds(point.at)}, ${formatSpan(before)} ${before >= 0 ? 'before' : 'after'} this request`;
-}
 
 /** "recovery is possible from … to …, about 5 minutes ago" */
 export function describeWindow(window: { earliest: string; latest: string }, now: Date): string {
@@ -63,7 +54,7 @@ async function missingTable(target: TargetAccount, ctx: SourceContext, name: str
 }
 
 /** A table restored as it was at a point in time: RestoreTableToPointInTime. */
-export const pitrSource: RestoreSourceModule<PitrSource, PitrRef> = {
+export const pitrExec: SourceExecModule<PitrSource, PitrRef> = {
   kind: 'pitr',
   startOperation: 'RestoreTableToPointInTime',
 
@@ -137,28 +128,6 @@ export const pitrSource: RestoreSourceModule<PitrSource, PitrRef> = {
     return Math.abs(used - Date.parse(source.point.at)) < 1000;
   },
 
-  describeRef: (ref) =>
-    `point-in-time recovery of table ${ref.table}${ref.region ? ` (${ref.region})` : ''} at ${ref.point.kind === 'time' ? formatUtcSeconds(ref.point.at) : 'its latest restorable time'}`,
-
-  label: (source) =>
-    `${source.tableName} at ${source.point.kind === 'time' ? formatUtcSeconds(source.point.at) : 'latest restorable time'}`,
-
-  view(source, now) {
-    const point = describePoint(source.point, source.checkedAt);
-    const windowText = `Recovery window when requested: ${formatUtcSeconds(source.window.earliest)} to ${formatUtcSeconds(source.window.latest)} (${formatRelative(source.window.latest, now)})`;
-    const at = source.point.kind === 'time' ? source.point.at : undefined;
-    return {
-      tableName: source.tableName,
-      phrase: `${at ? `as it was at *${point}*` : `as of *${point}*`} (source region ${code(source.region, 32)})`,
-      details: `*Point in time* ${point} · source table ${code(source.tableName)} in ${code(source.region, 32)}\n${windowText}\n${code(source.tableArn, MAX_ARN)}`,
-      confirm: (max) =>
-        `table ${truncate(source.tableName, max)} (${source.region}) as it was at ${at ? `${formatUtcSeconds(at)} (${formatSpan(Date.parse(source.checkedAt) - Date.parse(at))} before the request)` : 'its latest restorable time'}`,
-      restoredFrom: (used) =>
-        `${code(source.tableName)} (${code(source.region, 32)}) as it was at *${used ? formatUtcSeconds(used) : at ? formatUtcSeconds(at) : 'its latest restorable time'}*${used ? ', the restore point DynamoDB used' : ''}`,
-      startedText: `AWS is creating the table from the point-in-time recovery of ${code(source.tableName)} at ${at ? formatUtcSeconds(at) : 'its latest restorable time'}`,
-    };
-  },
-
   sessionStatements(source) {
     // RestoreTableToPointInTime is authorised on the source table and on the new table; the
     // target-table statement is common to every source kind.
@@ -178,13 +147,6 @@ export const pitrSource: RestoreSourceModule<PitrSource, PitrRef> = {
 
   targetStatements(_source, targetTableArn, scope) {
     return dynamoDbRestoreTargetStatements('RestoreTableToPointInTime', targetTableArn, scope);
-  },
-
-  auditFields(source) {
-    return {
-      sourceTableArn: source.tableArn,
-      restoreDateTime: source.point.kind === 'time' ? source.point.at : 'latest',
-    };
   },
 
   settingsSource(source) {

@@ -1,10 +1,7 @@
-import { dynamoDbRestoreTargetStatements } from '../../aws/session-policy.ts';
-import type { TargetAccount } from '../../aws/types.ts';
-import { formatBytes, formatCount, formatWhen } from '../../blocks/format.ts';
-import { code, MAX_ARN } from '../../blocks/kit.ts';
-import { truncate } from '../../blocks/limits.ts';
-import type { BackupInfo, BackupRef, BackupSource, RestoreOverrides } from '../types.ts';
-import type { Resolution, RestoreSourceModule } from './types.ts';
+import { dynamoDbRestoreTargetStatements } from '../../../aws/session-policy.ts';
+import type { TargetAccount } from '../../../aws/types.ts';
+import type { BackupInfo, BackupRef, BackupSource, RestoreOverrides } from '../../types.ts';
+import type { Resolution, SourceExecModule } from '../types.ts';
 
 const BACKUP_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/[^/]+\/backup\/.+$/;
 
@@ -46,7 +43,7 @@ function unknownIndexes(backup: BackupInfo, overrides: RestoreOverrides): string
 }
 
 /** A DynamoDB backup (USER or SYSTEM) of the environment's account: RestoreTableFromBackup. */
-export const backupSource: RestoreSourceModule<BackupSource, BackupRef> = {
+export const backupExec: SourceExecModule<BackupSource, BackupRef> = {
   kind: 'backup',
   startOperation: 'RestoreTableFromBackup',
 
@@ -77,28 +74,6 @@ export const backupSource: RestoreSourceModule<BackupSource, BackupRef> = {
     return table.sourceBackupArn === source.backup.arn;
   },
 
-  describeRef: (ref) => `backup ${ref.backup}`,
-
-  label: ({ backup }) => backup.name,
-
-  view({ backup: b }, now) {
-    const facts = [`created ${formatWhen(b.createdAt, now)}`, formatBytes(b.sizeBytes)];
-    if (b.itemCount !== undefined) facts.push(`${formatCount(b.itemCount)} items`);
-    return {
-      tableName: b.tableName,
-      phrase: `from backup ${code(b.name)}`,
-      details: `*Backup* ${code(b.name)} · ${facts.join(' · ')}\n${code(b.arn, MAX_ARN)}`,
-      confirm: (max) => `backup "${truncate(b.name, max)}" of table ${truncate(b.tableName, max)}`,
-      restoredFrom: () => `${code(b.name)} of ${code(b.tableName)}`,
-      startedText: `AWS is creating the table from the backup (${formatBytes(b.sizeBytes)})`,
-      expected: {
-        what: 'backup',
-        ...(b.itemCount !== undefined ? { itemCount: b.itemCount } : {}),
-        ...(b.sizeBytes !== undefined ? { sizeBytes: b.sizeBytes } : {}),
-      },
-    };
-  },
-
   sessionStatements({ backup }) {
     // RestoreTableFromBackup is authorised on the backup and on the new table; the target-table
     // statement (restore action plus item writes) is common to every source kind.
@@ -116,9 +91,6 @@ export const backupSource: RestoreSourceModule<BackupSource, BackupRef> = {
     return dynamoDbRestoreTargetStatements('RestoreTableFromBackup', targetTableArn, scope);
   },
 
-  auditFields({ backup }) {
-    return { backupArn: backup.arn };
-  },
   settingsSource({ backup }) {
     return { tableName: backup.tableName, backupArn: backup.arn };
   },
