@@ -122,14 +122,6 @@ function deadlineText(req: RestoreRequest, now: Date): string {
   }
 }
 
-function reasonText(reason: string | undefined): string {
-  if (!reason || reason.trim() === '') return '*Reason*\n_none given_';
-  return `*Reason*\n${clip(reason.trim(), MAX_REASON)
-    .split('\n')
-    .map((line) => `>${line}`)
-    .join('\n')}`;
-}
-
 /** One line saying where the request stands: who did what, when, and what happens next. */
 export function statusLine(req: RestoreRequest, now: Date): string {
   const at = (iso: string | undefined) => formatWhen(iso ?? req.updatedAt, now);
@@ -225,42 +217,59 @@ function actionButtons(req: RestoreRequest, now: Date): types.ActionsBlock {
   ]);
 }
 
+/** The one sentence an approver reads first: who asks to restore what into what, where, from which point. */
+function requestSentence(req: RestoreRequest, now: Date): string {
+  const source = viewSource(req.source, now);
+  const asks = displayStatus(req, now) === 'PENDING' ? 'asks' : 'asked';
+  return `${who(req.requesterId)} ${asks} to restore table ${code(source.tableName)} ${source.phrase} into the *new* table ${code(req.targetTable)} in *${clip(req.environment, 64)}* (account ${code(req.accountId, 32)}, ${code(req.region, 32)}).`;
+}
+
+/** The requester's reason, quoted, so it reads as their words right under the sentence. */
+function reasonQuote(reason: string | undefined): string {
+  if (!reason || reason.trim() === '') return '_No reason given._';
+  return clip(reason.trim(), MAX_REASON)
+    .split('\n')
+    .map((line) => `>${line}`)
+    .join('\n');
+}
+
+function settingsText(req: RestoreRequest, tableName: string): string {
+  if (!req.copySettings) return 'Not copied (no `--copy-settings`)';
+  return `:gear: Copied from ${code(tableName)} once ACTIVE: TTL, stream, point-in-time recovery, deletion protection, tags, table class, auto scaling, contributor insights. Approving approves that too.`;
+}
+
+/**
+ * The blocks of a request, in the order an approver reads them on a phone: the header; what
+ * happened since (once decided); one sentence saying who asks to restore what into what, where;
+ * the reason, quoted; only the facts the sentence does not say; the buttons while pending; the
+ * source's details in a context line. Each fact appears once.
+ */
+function buildBlocks(req: RestoreRequest, now: Date, buttons: boolean): types.KnownBlock[] {
+  const status = displayStatus(req, now);
+  const source = viewSource(req.source, now);
+  const pending = status === 'PENDING';
+  return [
+    header(`${STATUS_EMOJI[status]} Restore request ${req.id} — ${status}`),
+    ...(pending ? [] : [section(statusLine(req, now))]),
+    section(requestSentence(req, now)),
+    section(reasonQuote(req.reason)),
+    fields([
+      `*Approvals*\n${approvalsText(req)}${pending ? ` · needs ${plural(Math.max(0, req.requiredApprovals - req.approvals.length), 'more approver')} (not the requester)` : ''}`,
+      `*Approval deadline*\n${deadlineText(req, now)}`,
+      `*Overrides*\n${clip(overridesSummary(req.overrides), 1900)}`,
+      `*Settings*\n${settingsText(req, source.tableName)}`,
+    ]),
+    ...(buttons && pending ? [actionButtons(req, now)] : []),
+    context([source.details, `Requested ${formatWhen(req.createdAt, now)}`]),
+  ];
+}
+
 /**
  * The blocks of a request without its buttons, shared by the approval message and
  * `/restore status ID`.
  */
 export function requestBlocks(req: RestoreRequest, now: Date): types.KnownBlock[] {
-  const status = displayStatus(req, now);
-  const env = clip(req.environment, 64);
-  const source = viewSource(req.source, now);
-  return [
-    header(`${STATUS_EMOJI[status]} Restore request ${req.id} — ${status}`),
-    section(
-      `${who(req.requesterId)} requested: restore table ${code(source.tableName)} ${source.phrase} into the *new* table ${code(req.targetTable)} in *${env}* (account ${code(req.accountId, 32)}, ${code(req.region, 32)}).`,
-    ),
-    section(source.details),
-    fields([
-      `*Requester*\n${who(req.requesterId)}`,
-      `*Environment*\n${env}`,
-      `*Account*\n${code(req.accountId, 32)}`,
-      `*Region*\n${code(req.region, 32)}`,
-      `*Source table*\n${code(source.tableName)}`,
-      `*Target table*\n${code(req.targetTable)}`,
-      `*Overrides*\n${clip(overridesSummary(req.overrides), 1900)}`,
-      `*Requested*\n${formatWhen(req.createdAt, now)}`,
-      `*Approval deadline*\n${deadlineText(req, now)}`,
-      `*Approvals*\n${approvalsText(req)}`,
-    ]),
-    section(reasonText(req.reason)),
-    ...(req.copySettings
-      ? [
-          section(
-            `:gear: *Settings will be copied too* (\`--copy-settings\`): once ${code(req.targetTable)} is ACTIVE, the bot gives it the TTL, stream, point-in-time recovery, deletion protection, tags, table class, auto scaling and contributor insights of ${code(source.tableName)}. Approving approves that as well.`,
-          ),
-        ]
-      : []),
-    status === 'PENDING' ? context([statusLine(req, now)]) : section(statusLine(req, now)),
-  ];
+  return buildBlocks(req, now, false);
 }
 
 /** The notification text of a request message. */
@@ -276,7 +285,5 @@ export function requestFallbackText(req: RestoreRequest, now: Date): string {
  * who did what and when.
  */
 export function requestMessage(req: RestoreRequest, now: Date): SlackMessage {
-  const blocks = requestBlocks(req, now);
-  if (displayStatus(req, now) === 'PENDING') blocks.push(actionButtons(req, now));
-  return message(requestFallbackText(req, now), blocks);
+  return message(requestFallbackText(req, now), buildBlocks(req, now, true));
 }

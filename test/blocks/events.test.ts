@@ -41,7 +41,7 @@ describe('eventReply', () => {
     );
 
     expect(text).toContain(
-      '<@U0REQUEST> requested a restore of `Orders` from backup `orders-nightly-2026-11-24` into the new table `Orders-restored` in *prod* (account `123456789012`, `us-east-1`)',
+      '<@U0REQUEST> requested a restore of `Orders` from backup `orders-nightly-2026-11-24`, created 2026-11-24 14:05 UTC (3h ago), into the new table `Orders-restored` in *prod* (account `123456789012`, `us-east-1`)',
     );
     expect(text).toContain('It needs 1 approval from prod approvers by 2026-11-24 17:30 UTC');
     expect(text).toContain('Request R-7K3QX9 · by <@U0REQUEST> · 2026-11-24 17:00 UTC (5m ago)');

@@ -15,6 +15,10 @@ function actionsOf(req: RestoreRequest, now = NOW): types.ActionsBlock | undefin
   return requestMessage(req, now).blocks.find((b): b is types.ActionsBlock => b.type === 'actions');
 }
 
+function occurrences(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
 function headerOf(req: RestoreRequest, now = NOW): string {
   const first = requestMessage(req, now).blocks[0];
   return first?.type === 'header' ? first.text.text : '';
@@ -62,28 +66,91 @@ describe('requestMessage', () => {
     expect(headerOf(sampleRequest())).toBe(':hourglass_flowing_sand: Restore request R-7K3QX9 — PENDING');
   });
 
-  it('shows everything an approver needs to decide', () => {
+  it('shows everything an approver needs to decide, each fact once', () => {
     const msg = requestMessage(sampleRequest(), NOW);
 
-    const text = allText(msg.blocks);
-    for (const expected of [
-      '*Requester*\n<@U0REQUEST>',
-      '*Environment*\nprod',
-      '*Account*\n`123456789012`',
-      '*Region*\n`us-east-1`',
-      '*Backup* `orders-nightly-2026-11-24` · created 2026-11-24 14:05 UTC (3h ago) · 1.2 MB · 48,213 items',
+    // The confirm dialog restates the restore on purpose; what the channel shows is the rest.
+    const text = allText(msg.blocks.filter((b) => b.type !== 'actions'));
+    for (const fact of [
+      '<@U0REQUEST>', // requester
+      '*prod*', // environment
+      '`123456789012`', // account
+      '`us-east-1`', // region
+      '`Orders`', // source table
+      '`orders-nightly-2026-11-24`', // backup
+      'created 2026-11-24 14:05 UTC (3h ago)',
+      '1.2 MB',
+      '48,213 items',
       `\`${BACKUP_ARN}\``,
-      '*Source table*\n`Orders`',
-      '*Target table*\n`Orders-restored`',
+      '`Orders-restored`', // target
       '*Overrides*\nnone',
-      '>INC-4711: bad deploy deleted orders since 13:40 UTC',
+      '>INC-4711: bad deploy deleted orders since 13:40 UTC', // reason
       '*Approval deadline*\n2026-11-24 17:30 UTC (in 25m)',
       '*Approvals*\n0/1',
+      '*Settings*\nNot copied',
+      'Requested 2026-11-24 17:00 UTC (5m ago)',
     ]) {
-      expect(text).toContain(expected);
+      expect(occurrences(text, fact), fact).toBe(1);
     }
+    expect(text).not.toMatch(/\*(Requester|Environment|Account|Region|Source table|Target table)\*/);
     expect(msg.text).toContain('R-7K3QX9 — PENDING');
     assertWithinSlackLimits(msg);
+  });
+
+  it('reads top to bottom: header, sentence, quoted reason, the rest, buttons, source details', () => {
+    const msg = requestMessage(sampleRequest(), NOW);
+
+    expect(msg.blocks.map((b) => b.type)).toEqual([
+      'header',
+      'section',
+      'section',
+      'section',
+      'actions',
+      'context',
+    ]);
+    const [, sentence, reason, rest, , details] = msg.blocks as [
+      types.HeaderBlock,
+      types.SectionBlock,
+      types.SectionBlock,
+      types.SectionBlock,
+      types.ActionsBlock,
+      types.ContextBlock,
+    ];
+    expect(sentence.text?.text).toBe(
+      '<@U0REQUEST> asks to restore table `Orders` from backup `orders-nightly-2026-11-24`, created 2026-11-24 14:05 UTC (3h ago), into the *new* table `Orders-restored` in *prod* (account `123456789012`, `us-east-1`).',
+    );
+    expect(reason.text?.text).toBe('>INC-4711: bad deploy deleted orders since 13:40 UTC');
+    expect(rest.fields?.map((f) => f.text.split('\n')[0])).toEqual([
+      '*Approvals*',
+      '*Approval deadline*',
+      '*Overrides*',
+      '*Settings*',
+    ]);
+    expect(allText(details)).toContain(`*Backup* 1.2 MB · 48,213 items · \`${BACKUP_ARN}\``);
+  });
+
+  it('says once, in the Settings field, that settings will be copied from the source table', () => {
+    const msg = requestMessage(sampleRequest({ copySettings: true }), NOW);
+
+    const text = allText(msg.blocks.filter((b) => b.type !== 'actions'));
+    expect(text).toContain('*Settings*\n:gear: Copied from `Orders` once ACTIVE');
+    expect(occurrences(text, 'Copied from')).toBe(1);
+    expect(msg.blocks).toHaveLength(6);
+  });
+
+  it('leads an updated message with who did what and when, right under the header, and keeps the request', () => {
+    const msg = requestMessage(sampleRequest({ status: 'APPROVED', ...DECIDED.APPROVED }), NOW);
+
+    expect(msg.blocks.map((b) => b.type)).toEqual([
+      'header',
+      'section',
+      'section',
+      'section',
+      'section',
+      'context',
+    ]);
+    expect(allText(msg.blocks[1])).toContain('Approved by <@U0APPROVER> at 2026-11-24 17:02 UTC');
+    expect(allText(msg.blocks[2])).toContain('<@U0REQUEST> asked to restore table `Orders`');
   });
 
   it('offers Approve, Reject and Cancel with the request ID while pending', () => {
@@ -123,8 +190,9 @@ describe('requestMessage', () => {
 
     const text = allText(requestMessage(req, NOW).blocks);
 
-    expect(text).toContain('*Approvals*\n1/2 — <@U0APPROVER> (2026-11-24 17:02 UTC)');
-    expect(text).toContain('Waiting for 1 more approval from prod approvers');
+    expect(text).toContain(
+      '*Approvals*\n1/2 — <@U0APPROVER> (2026-11-24 17:02 UTC) · needs 1 more approver (not the requester)',
+    );
   });
 
   it('has no buttons and reads EXPIRED once a pending request is past its deadline', () => {
@@ -224,7 +292,7 @@ describe('requestMessage', () => {
 
   it('says when no reason was given', () => {
     expect(allText(requestMessage(sampleRequest({ reason: undefined }), NOW).blocks)).toContain(
-      '_none given_',
+      '_No reason given._',
     );
   });
 

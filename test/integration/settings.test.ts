@@ -154,7 +154,7 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
     bot = await startBot({ fake, slack, now: clock.now });
     const req = await bot.command('/restore', 'carts-backup carts-restored --copy-settings');
     const id = requestIdOf(req.ack);
-    expect(messageText(approvalMessage(id))).toMatch(/Settings will be copied too/);
+    expect(messageText(approvalMessage(id))).toMatch(/\*Settings\*\\n:gear: Copied from `carts` once ACTIVE/);
     clock.advance(60_000);
     await bot.click('request_approve', id, APPROVER);
     for (let i = 0; i < 3; i++) {

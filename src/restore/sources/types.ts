@@ -40,7 +40,10 @@ export interface SourceView {
   tableName: string;
   /** What follows "restore table X" in the request sentence, mrkdwn: "from backup `B`". */
   phrase: string;
-  /** One or two mrkdwn lines with the source's facts, under the request sentence. */
+  /**
+   * The source's facts the request sentence does not say (size, items, ARN, recovery window,
+   * restore role), one mrkdwn line for the context line under the buttons.
+   */
   details: string;
   /**
    * The confirm dialog's description of the source, plain text, with outside names cut to `max`

@@ -25,9 +25,12 @@ describe('backup source', () => {
     const view = viewSource(source, NOW);
     expect(sourceLabel(source)).toBe('MusicCollectionBackup');
     expect(view.tableName).toBe('MusicCollection');
-    expect(view.phrase).toBe('from backup `MusicCollectionBackup`');
-    expect(view.details).toContain('2026-11-23 08:00 UTC (1d ago)');
+    // The backup's creation is the restore point: the request sentence says it, the details do not.
+    expect(view.phrase).toBe('from backup `MusicCollectionBackup`, created 2026-11-23 08:00 UTC (1d ago),');
+    expect(view.details).not.toContain('2026-11-23');
+    expect(view.details).not.toContain('`MusicCollectionBackup`');
     expect(view.details).toContain('1,200 items');
+    expect(view.details).toContain(`\`${source.backup.arn}\``);
     expect(view.confirm(20)).toBe('backup "MusicCollectionBack…" of table MusicCollection');
     expect(view.expected).toEqual({ what: 'backup', itemCount: 1200, sizeBytes: 1_048_576 });
   });

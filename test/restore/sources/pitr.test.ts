@@ -55,6 +55,8 @@ describe('pitr source', () => {
     expect(view.details).toContain(
       'Recovery window when requested: 2026-11-01 00:00:00 UTC to 2026-12-02 10:04:00 UTC',
     );
+    // The restore point is the sentence's; the details line does not repeat it.
+    expect(view.details).not.toContain('09:55:00');
     expect(view.confirm(255)).toBe(
       'table Orders (us-west-2) as it was at 2026-12-02 09:55:00 UTC (14 minutes before the request)',
     );

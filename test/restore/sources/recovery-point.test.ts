@@ -169,8 +169,12 @@ describe('recovery point source: the rest of the interface', () => {
     expect(sourceLabel(source)).toBe('recovery point 1EB3B5E7-9EB0-435A-A80B-108B488B0D45');
     expect(view.tableName).toBe('Orders');
     expect(view.phrase).toBe(
-      'from AWS Backup recovery point `1EB3B5E7-9EB0-435A-A80B-108B488B0D45` (vault `prod-daily`, created 2026-11-23 08:00 UTC)',
+      'from AWS Backup recovery point `1EB3B5E7-9EB0-435A-A80B-108B488B0D45` in vault `prod-daily`, created 2026-11-23 08:00 UTC (1d ago),',
     );
+    // What the sentence says (vault, creation) is not repeated in the details line.
+    expect(view.details).not.toContain('prod-daily');
+    expect(view.details).not.toContain('2026-11-23');
+    expect(view.details).toContain('1.0 MB');
     expect(view.details).toContain(`*Restore role* \`${ROLE}\``);
     expect(view.details).toContain(source.recoveryPoint.arn);
     expect(view.confirm(10)).toBe('AWS Backup recovery point 1EB3B5E7-… (vault prod-daily) of table Orders');

@@ -13,12 +13,12 @@ export const backupView: SourceViewModule<BackupSource, BackupRef> = {
   label: ({ backup }) => backup.name,
 
   view({ backup: b }, now) {
-    const facts = [`created ${formatWhen(b.createdAt, now)}`, formatBytes(b.sizeBytes)];
+    const facts = [formatBytes(b.sizeBytes)];
     if (b.itemCount !== undefined) facts.push(`${formatCount(b.itemCount)} items`);
     return {
       tableName: b.tableName,
-      phrase: `from backup ${code(b.name)}`,
-      details: `*Backup* ${code(b.name)} · ${facts.join(' · ')}\n${code(b.arn, MAX_ARN)}`,
+      phrase: `from backup ${code(b.name)}, created ${formatWhen(b.createdAt, now)},`,
+      details: `*Backup* ${facts.join(' · ')} · ${code(b.arn, MAX_ARN)}`,
       confirm: (max) => `backup "${truncate(b.name, max)}" of table ${truncate(b.tableName, max)}`,
       restoredFrom: () => `${code(b.name)} of ${code(b.tableName)}`,
       startedText: `AWS is creating the table from the backup (${formatBytes(b.sizeBytes)})`,

@@ -28,7 +28,7 @@ export const pitrView: SourceViewModule<PitrSource, PitrRef> = {
     return {
       tableName: source.tableName,
       phrase: `${at ? `as it was at *${point}*` : `as of *${point}*`} (source region ${code(source.region, 32)})`,
-      details: `*Point in time* ${point} · source table ${code(source.tableName)} in ${code(source.region, 32)}\n${windowText}\n${code(source.tableArn, MAX_ARN)}`,
+      details: `${windowText} · ${code(source.tableArn, MAX_ARN)}`,
       confirm: (max) =>
         `table ${truncate(source.tableName, max)} (${source.region}) as it was at ${at ? `${formatUtcSeconds(at)} (${formatSpan(Date.parse(source.checkedAt) - Date.parse(at))} before the request)` : 'its latest restorable time'}`,
       restoredFrom: (used) =>

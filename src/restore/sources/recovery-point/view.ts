@@ -1,4 +1,4 @@
-import { formatBytes, formatUtc, formatWhen } from '../../../blocks/format.ts';
+import { formatBytes, formatWhen } from '../../../blocks/format.ts';
 import { code, MAX_ARN } from '../../../blocks/kit.ts';
 import { truncate } from '../../../blocks/limits.ts';
 import { recoveryPointId } from '../../../blocks/recovery-points.ts';
@@ -17,10 +17,8 @@ export const recoveryPointView: SourceViewModule<RecoveryPointSource, RecoveryPo
     const id = recoveryPointId(p.arn);
     return {
       tableName: p.tableName,
-      phrase: `from AWS Backup recovery point ${code(id, 100)} (vault ${code(p.vaultName, 50)}, created ${formatUtc(p.createdAt)})`,
-      details:
-        `*Recovery point* ${code(id, 100)} · vault ${code(p.vaultName, 50)} · created ${formatWhen(p.createdAt, now)} · ${formatBytes(p.sizeBytes)}\n` +
-        `*Restore role* ${code(restoreRoleArn, MAX_ARN)}\n${code(p.arn, MAX_ARN)}`,
+      phrase: `from AWS Backup recovery point ${code(id, 100)} in vault ${code(p.vaultName, 50)}, created ${formatWhen(p.createdAt, now)},`,
+      details: `*Recovery point* ${formatBytes(p.sizeBytes)} · ${code(p.arn, MAX_ARN)} · *Restore role* ${code(restoreRoleArn, MAX_ARN)}`,
       confirm: (max) =>
         `AWS Backup recovery point ${truncate(id, max)} (vault ${truncate(p.vaultName, max)}) of table ${truncate(p.tableName, max)}`,
       restoredFrom: () =>
