@@ -30,7 +30,7 @@ describe('backup source', () => {
     expect(view.details).not.toContain('2026-11-23');
     expect(view.details).not.toContain('`MusicCollectionBackup`');
     expect(view.details).toContain('1,200 items');
-    expect(view.details).toContain(`\`${source.backup.arn}\``);
+    expect(view.details).toContain(`\`${backup?.arn}\``);
     expect(view.confirm(20)).toBe('backup "MusicCollectionBack…" of table MusicCollection');
     expect(view.expected).toEqual({ what: 'backup', itemCount: 1200, sizeBytes: 1_048_576 });
   });
