@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { errorMessage } from '../blocks/errors.ts';
-import { JobSchema } from '../jobs.ts';
-import { ephemeral, handOff, type ListenerDeps } from './shared.ts';
+import { errorMessage } from '../../blocks/errors.ts';
+import { JobSchema } from '../../jobs.ts';
+import { ephemeral, handOff, type ListenerDeps } from '../shared.ts';
 
 /** "Next N" under a backups list: the same query one page further, answered by the worker. */
 export function backupsMoreButton(deps: ListenerDeps) {

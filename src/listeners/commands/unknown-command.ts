@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { errorMessage } from '../blocks/errors.ts';
-import { escapeMrkdwn } from '../blocks/format.ts';
-import { ephemeral } from './shared.ts';
+import { errorMessage } from '../../blocks/errors.ts';
+import { escapeMrkdwn } from '../../blocks/format.ts';
+import { ephemeral } from '../shared.ts';
 
 /** Every slash command but the two this app answers (a manifest edited by hand, a renamed command). */
 export const OTHER_COMMANDS = /^\/(?!(?:backups|restore)$)/;

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { noticeMessage, refusalMessage } from '../blocks/errors.ts';
-import { claimCopy } from '../settings/claim.ts';
-import { ephemeral, handOff, type ListenerDeps } from './shared.ts';
+import { noticeMessage, refusalMessage } from '../../blocks/errors.ts';
+import { claimCopy } from '../../settings/claim.ts';
+import { ephemeral, handOff, type ListenerDeps } from '../shared.ts';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 

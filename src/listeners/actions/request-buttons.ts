@@ -1,13 +1,18 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { refusalMessage, refusalModal } from '../blocks/errors.ts';
-import { rejectModal } from '../blocks/reject.ts';
-import { environmentNamed } from '../config.ts';
-import { REQUEST_ID_PATTERN } from '../restore/ids.ts';
-import { decideReject } from '../restore/lifecycle.ts';
-import { isApprover } from '../restore/policy.ts';
-import { type ActionOutcome, approveRequest, cancelRequest, NOT_A_REQUEST_ID } from '../restore/service.ts';
-import { publishHome } from '../slack/home.ts';
-import { ephemeral, type ListenerDeps } from './shared.ts';
+import { refusalMessage, refusalModal } from '../../blocks/errors.ts';
+import { rejectModal } from '../../blocks/reject.ts';
+import { environmentNamed } from '../../config.ts';
+import { REQUEST_ID_PATTERN } from '../../restore/ids.ts';
+import { decideReject } from '../../restore/lifecycle.ts';
+import { isApprover } from '../../restore/policy.ts';
+import {
+  type ActionOutcome,
+  approveRequest,
+  cancelRequest,
+  NOT_A_REQUEST_ID,
+} from '../../restore/service.ts';
+import { publishHome } from '../../slack/home.ts';
+import { ephemeral, type ListenerDeps } from '../shared.ts';
 
 type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 

@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { RESTORE_MODAL_INPUTS, readRestoreModal, readRestoreModalChannel } from '../blocks/modal.ts';
-import { parseRestoreFields } from '../commands/restore.ts';
-import { CommandError, type RestoreRequestCommand } from '../commands/types.ts';
-import { authoriseRequester, targetTableRefusal } from '../restore/policy.ts';
-import { handOff, type ListenerDeps } from './shared.ts';
+import { RESTORE_MODAL_INPUTS, readRestoreModal, readRestoreModalChannel } from '../../blocks/modal.ts';
+import { parseRestoreFields } from '../../commands/restore.ts';
+import { CommandError, type RestoreRequestCommand } from '../../commands/types.ts';
+import { authoriseRequester, targetTableRefusal } from '../../restore/policy.ts';
+import { handOff, type ListenerDeps } from '../shared.ts';
 
 /** Slack shows modal field errors in a small space: keep them short. */
 const MAX_FIELD_ERROR = 150;

@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { errorMessage, noticeMessage } from '../blocks/errors.ts';
-import { escapeMrkdwn } from '../blocks/format.ts';
-import { backupsHelpMessage } from '../blocks/help.ts';
-import { parseBackupsCommand } from '../commands/backups.ts';
-import { CommandError } from '../commands/types.ts';
-import { authoriseRequester } from '../restore/policy.ts';
-import { ephemeral, handOff, type ListenerDeps } from './shared.ts';
+import { errorMessage, noticeMessage } from '../../blocks/errors.ts';
+import { escapeMrkdwn } from '../../blocks/format.ts';
+import { backupsHelpMessage } from '../../blocks/help.ts';
+import { parseBackupsCommand } from '../../commands/backups.ts';
+import { CommandError } from '../../commands/types.ts';
+import { authoriseRequester } from '../../restore/policy.ts';
+import { ephemeral, handOff, type ListenerDeps } from '../shared.ts';
 
 /**
  * `/backups`: parses and authorises at once, acknowledges with a short note, and leaves the

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { publishHome } from '../slack/home.ts';
-import type { ListenerDeps } from './shared.ts';
+import { publishHome } from '../../slack/home.ts';
+import type { ListenerDeps } from '../shared.ts';
 
 /**
  * Someone opened the bot's Home tab: remember them (so changes to their requests refresh it) and

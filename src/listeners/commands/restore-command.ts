@@ -1,21 +1,21 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { errorMessage, noticeMessage } from '../blocks/errors.ts';
-import { escapeMrkdwn } from '../blocks/format.ts';
-import { restoreHelpMessage } from '../blocks/help.ts';
-import { restoreModal } from '../blocks/modal.ts';
-import { requestDetailStatusMessage, requestStatusMessage } from '../blocks/status.ts';
-import { parseRestoreCommand } from '../commands/restore.ts';
-import { CommandError, type RestoreCommand } from '../commands/types.ts';
+import { errorMessage, noticeMessage } from '../../blocks/errors.ts';
+import { escapeMrkdwn } from '../../blocks/format.ts';
+import { restoreHelpMessage } from '../../blocks/help.ts';
+import { restoreModal } from '../../blocks/modal.ts';
+import { requestDetailStatusMessage, requestStatusMessage } from '../../blocks/status.ts';
+import { parseRestoreCommand } from '../../commands/restore.ts';
+import { CommandError, type RestoreCommand } from '../../commands/types.ts';
 import {
   authoriseRequester,
   canSeeRequest,
   NO_ENVIRONMENT_HERE,
   targetTableRefusal,
   visibleEnvironments,
-} from '../restore/policy.ts';
-import { cancelRequest, listOpenRequests } from '../restore/service.ts';
-import { describeSourceRef } from '../restore/sources/index.ts';
-import { ephemeral, handOff, type ListenerDeps } from './shared.ts';
+} from '../../restore/policy.ts';
+import { cancelRequest, listOpenRequests } from '../../restore/service.ts';
+import { describeSourceRef } from '../../restore/sources/index.ts';
+import { ephemeral, handOff, type ListenerDeps } from '../shared.ts';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 

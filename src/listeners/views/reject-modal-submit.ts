@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { REJECT_REASON_ACTION, REJECT_REASON_BLOCK } from '../blocks/reject.ts';
-import { rejectRequest } from '../restore/service.ts';
-import type { ListenerDeps } from './shared.ts';
+import { REJECT_REASON_ACTION, REJECT_REASON_BLOCK } from '../../blocks/reject.ts';
+import { rejectRequest } from '../../restore/service.ts';
+import type { ListenerDeps } from '../shared.ts';
 
 /** Submitting the Reject modal: one conditional write; a refusal is shown in the modal itself. */
 export function rejectModalSubmit(deps: ListenerDeps) {
