@@ -12,7 +12,7 @@ import {
   formatWhen,
   who,
 } from './format.ts';
-import { clip, code, context, fields, message, plural, section } from './kit.ts';
+import { clip, code, context, fields, link, message, plural, quote, section } from './kit.ts';
 import { overridesSummary, STATUS_EMOJI } from './request.ts';
 import { activeSettingsBlocks } from './settings.ts';
 import type { SlackMessage } from './types.ts';
@@ -154,14 +154,14 @@ function whereText(req: RestoreRequest): string {
 }
 
 function consoleLink(req: RestoreRequest, label: string): string {
-  return `<${consoleTableUrl(req.region, req.targetTable)}|${label}>`;
+  return link(consoleTableUrl(req.region, req.targetTable), label);
 }
 
 /** The event's free text, if it carries any, as a quoted note. */
 function detailNote(event: RequestEvent, skip?: string): string {
   const detail = event.detail?.trim();
   if (!detail || detail === skip) return '';
-  return `\n>${clip(detail, 1500).replaceAll('\n', '\n>')}`;
+  return `\n${quote(clip(detail, 1500))}`;
 }
 
 function approvalsAt(req: RestoreRequest, at: string): number {
@@ -212,7 +212,7 @@ function failedBlocks(req: RestoreRequest, event: RequestEvent): types.KnownBloc
       : 'no error detail was recorded';
   const blocks: types.KnownBlock[] = [
     section(
-      `${STATUS_EMOJI.FAILED} The restore into ${code(req.targetTable)} in ${whereText(req)} *failed*.\n>${error.replaceAll('\n', '\n>')}${f ? detailNote(event, f.message) : ''}`,
+      `${STATUS_EMOJI.FAILED} The restore into ${code(req.targetTable)} in ${whereText(req)} *failed*.\n${quote(error)}${f ? detailNote(event, f.message) : ''}`,
     ),
     section(`*What it means:* ${explained.meaning}\n*What to do:* ${explained.todo}`),
   ];
@@ -259,7 +259,7 @@ function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
     }
     case 'rejected': {
       const reason = event.detail?.trim() || req.rejectReason?.trim();
-      return `${STATUS_EMOJI.REJECTED} ${actor} rejected the request. ${reason ? `Reason:\n>${clip(reason, 2500).replaceAll('\n', '\n>')}\n` : ''}Nothing was restored.`;
+      return `${STATUS_EMOJI.REJECTED} ${actor} rejected the request. ${reason ? `Reason:\n${quote(clip(reason, 2500))}\n` : ''}Nothing was restored.`;
     }
     case 'cancelled':
       return `${STATUS_EMOJI.CANCELLED} ${actor} cancelled the request. Nothing was restored.${detailNote(event)}`;

@@ -138,7 +138,15 @@ export function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** A Slack link: `<url|label>`. The URL comes from Slack (chat.getPermalink), never from users. */
+/**
+ * A Slack link: `<url|label>`. The URL comes from Slack (chat.getPermalink) or from the bot's own
+ * console URL builders, never from users; the label is mrkdwn the caller has escaped.
+ */
 export function link(url: string, label: string): string {
   return `<${url}|${label}>`;
+}
+
+/** Mrkdwn (already clipped and escaped) as a block quote: every line starts with `>`. */
+export function quote(mrkdwn: string): string {
+  return `>${mrkdwn.replaceAll('\n', '\n>')}`;
 }

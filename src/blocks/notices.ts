@@ -1,7 +1,7 @@
 import { viewSource } from '../restore/sources/index.ts';
 import type { RequestAction, RequestEvent, RestoreRequest } from '../restore/types.ts';
 import { durationBetween, formatDuration, formatUtc, formatWhen, who } from './format.ts';
-import { clip, code, context, link, message, section } from './kit.ts';
+import { clip, code, context, link, message, quote, section } from './kit.ts';
 import { STATUS_EMOJI } from './request.ts';
 import type { SlackMessage } from './types.ts';
 
@@ -50,7 +50,7 @@ export function requesterNotice(
       break;
     case 'rejected': {
       const reason = (event.detail ?? req.rejectReason ?? '').trim();
-      text = `${STATUS_EMOJI.REJECTED} ${yours} was rejected by ${who(event.actor)}.${reason ? `\n>${clip(reason, 2000).replaceAll('\n', '\n>')}` : ' No reason was given.'}\nNothing was restored.`;
+      text = `${STATUS_EMOJI.REJECTED} ${yours} was rejected by ${who(event.actor)}.${reason ? `\n${quote(clip(reason, 2000))}` : ' No reason was given.'}\nNothing was restored.`;
       fallback = `Restore request ${req.id} rejected`;
       break;
     }
@@ -69,7 +69,7 @@ export function requesterNotice(
       const why = f
         ? `${clip(f.code, 100)}: ${clip(f.message, 1500)}`
         : clip(event.detail ?? 'no detail', 1500);
-      text = `${STATUS_EMOJI.FAILED} ${yours} *failed*.\n>${why.replaceAll('\n', '\n>')}`;
+      text = `${STATUS_EMOJI.FAILED} ${yours} *failed*.\n${quote(why)}`;
       fallback = `Restore request ${req.id} FAILED`;
     }
   }

@@ -27,6 +27,7 @@ import {
   MAX_NAME,
   message,
   plural,
+  quote,
   section,
 } from './kit.ts';
 import { MAX_CONFIRM_TEXT, truncate } from './limits.ts';
@@ -227,10 +228,7 @@ function requestSentence(req: RestoreRequest, now: Date): string {
 /** The requester's reason, quoted, so it reads as their words right under the sentence. */
 function reasonQuote(reason: string | undefined): string {
   if (!reason || reason.trim() === '') return '_No reason given._';
-  return clip(reason.trim(), MAX_REASON)
-    .split('\n')
-    .map((line) => `>${line}`)
-    .join('\n');
+  return quote(clip(reason.trim(), MAX_REASON));
 }
 
 function settingsText(req: RestoreRequest, tableName: string): string {

@@ -3,7 +3,7 @@ import { viewSource } from '../restore/sources/index.ts';
 import type { RestoreRequest } from '../restore/types.ts';
 import { type AlarmInfo, SETTING_NAMES, type SettingRowView } from '../settings/types.ts';
 import { escapeMrkdwn, who } from './format.ts';
-import { actions, button, clip, code, context, header, message, section } from './kit.ts';
+import { actions, button, clip, code, context, header, link, message, section } from './kit.ts';
 import { MAX_CONFIRM_TEXT, MAX_SECTION_TEXT, truncate } from './limits.ts';
 import type { SlackMessage } from './types.ts';
 
@@ -109,7 +109,7 @@ export function activeSettingsBlocks(
     const alarms = manual.find((r) => r.key === 'alarms');
     if (alarms) {
       lines.push(
-        `• <${consoleAlarmsUrl(req.region, source)}|${clip(alarms.source, 40)} on ${clip(source, 200)} in CloudWatch> name the old table; IAM policies that name it need the new name too.`,
+        `• ${link(consoleAlarmsUrl(req.region, source), `${clip(alarms.source, 40)} on ${clip(source, 200)} in CloudWatch`)} name the old table; IAM policies that name it need the new name too.`,
       );
     }
   }
@@ -174,14 +174,16 @@ export function settingsMessage(input: {
     const listed: string[] = [];
     let used = intro.length + 500;
     for (const a of alarms.slice(0, MAX_ALARMS_LISTED)) {
-      const line = `• <${consoleAlarmUrl(req.region, a.name)}|${clip(a.name, 120)}>${a.metric ? ` (${clip(a.metric, 60)})` : ''}`;
+      const line = `• ${link(consoleAlarmUrl(req.region, a.name), clip(a.name, 120))}${a.metric ? ` (${clip(a.metric, 60)})` : ''}`;
       if (used + line.length + 1 > MAX_SECTION_TEXT) break;
       listed.push(line);
       used += line.length + 1;
     }
     const rest = alarms.length - listed.length;
     const more =
-      rest > 0 ? `\n…and ${rest} more: <${consoleAlarmsUrl(req.region, source)}|all in CloudWatch>` : '';
+      rest > 0
+        ? `\n…and ${rest} more: ${link(consoleAlarmsUrl(req.region, source), 'all in CloudWatch')}`
+        : '';
     blocks.push(section(`${intro}\n${listed.join('\n')}${more}`));
   }
   const copyBlock = input.offerCopy ? copyButtonBlock(req, rows) : undefined;
