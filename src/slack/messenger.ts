@@ -15,7 +15,10 @@ export interface PostOptions {
   requestId?: string;
 }
 
-/** The Slack calls that carry a request's story: the channel message, its thread, ephemeral notes. */
+/**
+ * The Slack calls that carry a request's story: the channel message, its thread, ephemeral notes,
+ * and the notices that follow it (src/slack/notices/).
+ */
 export interface Messenger {
   /** Posts a message and returns its ts. */
   post(channel: string, message: SlackMessage, options?: PostOptions): Promise<string>;
@@ -46,6 +49,7 @@ export class SlackMessenger implements Messenger {
       text: message.text,
       blocks: message.blocks,
       unfurl_links: false,
+      unfurl_media: false,
       ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
       ...(options.requestId
         ? {

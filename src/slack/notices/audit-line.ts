@@ -13,15 +13,7 @@ export function auditLines(deps: NoticeDeps, links: ThreadLinks, channel: string
     async deliver(req, events, sent) {
       for (const event of events) {
         const line = auditLine(req, event, await links.of(req), deps.now());
-        if (line) {
-          await deps.slack.chat.postMessage({
-            channel,
-            text: line.text,
-            blocks: line.blocks,
-            unfurl_links: false,
-            unfurl_media: false,
-          });
-        }
+        if (line) await deps.messenger.post(channel, line);
         await sent(event.seq);
       }
     },

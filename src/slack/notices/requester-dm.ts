@@ -17,12 +17,7 @@ export function requesterDms(deps: NoticeDeps, links: ThreadLinks): NoticeKind {
         const notice = url ? requesterNotice(req, event, url, deps.now()) : undefined;
         if (notice) {
           try {
-            await deps.slack.chat.postMessage({
-              channel: req.requesterId,
-              text: notice.text,
-              blocks: notice.blocks,
-              unfurl_links: false,
-            });
+            await deps.messenger.post(req.requesterId, notice);
           } catch (err) {
             if (!isPermanentSlackError(err)) throw err;
             deps.log.warn('requester DM refused by Slack; skipped', {

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { RestoreDeps } from '../../restore/service.ts';
 import type { RequestEvent, RestoreRequest } from '../../restore/types.ts';
+import type { Messenger } from '../messenger.ts';
 
 /**
  * One kind of Slack notice that follows a request's history, besides the threaded replies: a
@@ -23,9 +24,13 @@ export interface NoticeKind {
   ): Promise<void>;
 }
 
-/** What the notice kinds are built from: the domain's dependencies and the Slack client. */
+/**
+ * What the notice kinds are built from: the domain's dependencies, the messenger that posts the
+ * thread (notices post through it too) and the Slack client for the other calls.
+ */
 export interface NoticeDeps extends RestoreDeps {
   slack: WebClient;
+  messenger: Messenger;
 }
 
 /** Slack errors that retrying cannot fix: the notice is logged and skipped instead of blocking. */
