@@ -1,10 +1,7 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { errorMessage, refusalModal } from '../blocks/errors.ts';
 import type { Logger } from '../log.ts';
-import { ephemeral } from './shared.ts';
-
-/** Slack shows modal field errors in a small space. */
-const MAX_FIELD_ERROR = 150;
+import { ephemeral, MAX_FIELD_ERROR } from './shared.ts';
 
 /** What to tell the person when a listener failed: Slack's own failure named, otherwise plain. */
 export function failureText(error: unknown): string {

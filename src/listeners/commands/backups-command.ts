@@ -1,11 +1,16 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { errorMessage, noticeMessage } from '../../blocks/errors.ts';
+import { errorMessage } from '../../blocks/errors.ts';
 import { escapeMrkdwn } from '../../blocks/format.ts';
 import { backupsHelpMessage } from '../../blocks/help.ts';
 import { parseBackupsCommand } from '../../commands/backups.ts';
 import { CommandError } from '../../commands/types.ts';
-import { authoriseRequester } from '../../restore/policy.ts';
-import { ephemeral, handOff, type ListenerDeps } from '../shared.ts';
+import {
+  ackAndHandOff,
+  authoriseCommand,
+  environmentPlace,
+  ephemeral,
+  type ListenerDeps,
+} from '../shared.ts';
 
 /**
  * `/backups`: parses and authorises at once, acknowledges with a short note, and leaves the
@@ -13,7 +18,8 @@ import { ephemeral, handOff, type ListenerDeps } from '../shared.ts';
  * command's response_url.
  */
 export function backupsCommand(deps: ListenerDeps) {
-  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const { command, ack } = args;
     let parsed: ReturnType<typeof parseBackupsCommand>;
     try {
       parsed = parseBackupsCommand(command.text, deps.now());
@@ -26,29 +32,22 @@ export function backupsCommand(deps: ListenerDeps) {
       await ack(ephemeral(backupsHelpMessage()));
       return;
     }
-    const resolved = await authoriseRequester(deps.config, deps.directory, {
-      env: parsed.env,
-      userId: command.user_id,
-      channelId: command.channel_id,
-    });
-    if ('refusal' in resolved) {
-      await ack(ephemeral(errorMessage(resolved.refusal)));
-      return;
-    }
+    const resolved = await authoriseCommand(deps, args, parsed.env);
+    if (!resolved) return;
     const actor = {
       userId: command.user_id,
       channelId: command.channel_id,
       replyTo: { responseUrl: command.response_url },
       env: resolved.name,
     };
-    const where = `*${resolved.name}* (account ${resolved.env.accountId}, ${resolved.env.region})`;
     const what =
       parsed.kind === 'describe'
         ? `backup ${parsed.backup}`
         : `backups${parsed.table ? ` of ${parsed.table}` : ''}`;
-    await ack(ephemeral(noticeMessage(`:hourglass_flowing_sand: Looking up ${what} in ${where}…`)));
-    const failed = await handOff(
+    await ackAndHandOff(
       deps,
+      args,
+      `:hourglass_flowing_sand: Looking up ${what} in ${environmentPlace(resolved.name, resolved.env)}…`,
       parsed.kind === 'describe'
         ? { type: 'backups.describe', ...actor, backup: parsed.backup }
         : {
@@ -61,6 +60,5 @@ export function backupsCommand(deps: ListenerDeps) {
             ...(parsed.since ? { since: parsed.since.toISOString() } : {}),
           },
     );
-    if (failed) await respond(ephemeral(errorMessage(failed)));
   };
 }

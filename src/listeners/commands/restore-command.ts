@@ -7,7 +7,6 @@ import { requestDetailStatusMessage, requestStatusMessage } from '../../blocks/s
 import { parseRestoreCommand } from '../../commands/restore.ts';
 import { CommandError, type RestoreCommand } from '../../commands/types.ts';
 import {
-  authoriseRequester,
   canSeeRequest,
   NO_ENVIRONMENT_HERE,
   targetTableRefusal,
@@ -15,7 +14,14 @@ import {
 } from '../../restore/policy.ts';
 import { cancelRequest, listOpenRequests } from '../../restore/service.ts';
 import { describeSourceRef } from '../../restore/sources/index.ts';
-import { ephemeral, handOff, type ListenerDeps } from '../shared.ts';
+import {
+  ackAndHandOff,
+  authoriseCommand,
+  environmentPlace,
+  ephemeral,
+  type ListenerDeps,
+  restoreRequestJob,
+} from '../shared.ts';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -90,15 +96,8 @@ export function restoreCommand(deps: ListenerDeps) {
         return;
       }
       case 'request': {
-        const resolved = await authoriseRequester(deps.config, deps.directory, {
-          env: parsed.env,
-          userId: command.user_id,
-          channelId: command.channel_id,
-        });
-        if ('refusal' in resolved) {
-          await ack(ephemeral(errorMessage(resolved.refusal)));
-          return;
-        }
+        const resolved = await authoriseCommand(deps, args, parsed.env);
+        if (!resolved) return;
         const { name, env } = resolved;
         const outside = targetTableRefusal(name, env, parsed.targetTable);
         if (outside) {
@@ -106,28 +105,18 @@ export function restoreCommand(deps: ListenerDeps) {
           return;
         }
         const requestId = deps.newRequestId();
-        await ack(
-          ephemeral(
-            noticeMessage(
-              `:hourglass_flowing_sand: Checking ${describeSourceRef(parsed.source)} and target table ${parsed.targetTable} in *${name}* (account ${env.accountId}, ${env.region}) for request *${requestId}*…`,
-            ),
-          ),
+        await ackAndHandOff(
+          deps,
+          args,
+          `:hourglass_flowing_sand: Checking ${describeSourceRef(parsed.source)} and target table ${parsed.targetTable} in ${environmentPlace(name, env)} for request *${requestId}*…`,
+          restoreRequestJob(parsed, {
+            requestId,
+            userId: command.user_id,
+            channelId: command.channel_id,
+            replyTo: { responseUrl: command.response_url },
+            env: name,
+          }),
         );
-        const failed = await handOff(deps, {
-          type: 'restore.request',
-          requestId,
-          userId: command.user_id,
-          channelId: command.channel_id,
-          replyTo: { responseUrl: command.response_url },
-          source: parsed.source,
-          targetTable: parsed.targetTable,
-          env: name,
-          overrides: parsed.overrides,
-          ...(parsed.reason ? { reason: parsed.reason } : {}),
-          ...(parsed.notes ? { notes: parsed.notes } : {}),
-          ...(parsed.copySettings ? { copySettings: true } : {}),
-        });
-        if (failed) await args.respond(ephemeral(errorMessage(failed)));
         return;
       }
       case 'settings': {
@@ -137,21 +126,18 @@ export function restoreCommand(deps: ListenerDeps) {
           await ack(ephemeral(errorMessage(`There is no restore request ${parsed.requestId}.`)));
           return;
         }
-        await ack(
-          ephemeral(
-            noticeMessage(
-              `:hourglass_flowing_sand: Reading the settings of ${req.targetTable} and its source for request *${req.id}*…`,
-            ),
-          ),
+        await ackAndHandOff(
+          deps,
+          args,
+          `:hourglass_flowing_sand: Reading the settings of ${req.targetTable} and its source for request *${req.id}*…`,
+          {
+            type: 'settings.show',
+            requestId: req.id,
+            userId: command.user_id,
+            channelId: command.channel_id,
+            replyTo: { responseUrl: command.response_url },
+          },
         );
-        const failed = await handOff(deps, {
-          type: 'settings.show',
-          requestId: req.id,
-          userId: command.user_id,
-          channelId: command.channel_id,
-          replyTo: { responseUrl: command.response_url },
-        });
-        if (failed) await args.respond(ephemeral(errorMessage(failed)));
         return;
       }
     }

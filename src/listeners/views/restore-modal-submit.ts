@@ -3,10 +3,7 @@ import { RESTORE_MODAL_INPUTS, readRestoreModal, readRestoreModalChannel } from 
 import { parseRestoreFields } from '../../commands/restore.ts';
 import { CommandError, type RestoreRequestCommand } from '../../commands/types.ts';
 import { authoriseRequester, targetTableRefusal } from '../../restore/policy.ts';
-import { handOff, type ListenerDeps } from '../shared.ts';
-
-/** Slack shows modal field errors in a small space: keep them short. */
-const MAX_FIELD_ERROR = 150;
+import { handOff, type ListenerDeps, MAX_FIELD_ERROR, restoreRequestJob } from '../shared.ts';
 
 /**
  * Submitting the restore modal builds the same request as `/restore BACKUP TARGET …`: the fields
@@ -51,19 +48,16 @@ export function restoreModalSubmit(deps: ListenerDeps) {
       await fail('targetTable', `Allowed names: ${(resolved.env.targetTables ?? []).join(', ')}`);
       return;
     }
-    const failed = await handOff(deps, {
-      type: 'restore.request',
-      requestId: deps.newRequestId(),
-      userId: body.user.id,
-      channelId,
-      replyTo: { channelId, userId: body.user.id },
-      source: parsed.source,
-      targetTable: parsed.targetTable,
-      env: resolved.name,
-      overrides: parsed.overrides,
-      ...(parsed.reason ? { reason: parsed.reason } : {}),
-      ...(parsed.notes ? { notes: parsed.notes } : {}),
-    });
+    const failed = await handOff(
+      deps,
+      restoreRequestJob(parsed, {
+        requestId: deps.newRequestId(),
+        userId: body.user.id,
+        channelId,
+        replyTo: { channelId, userId: body.user.id },
+        env: resolved.name,
+      }),
+    );
     if (failed) {
       await fail('backup', failed);
       return;
