@@ -19,7 +19,7 @@ function approvers(req: RestoreRequest, finalActor: string): string {
 }
 
 /** The events the requester hears about by direct message. */
-export const REQUESTER_DM_ACTIONS: ReadonlySet<RequestAction> = new Set([
+const REQUESTER_DM_ACTIONS: ReadonlySet<RequestAction> = new Set([
   'approved',
   'rejected',
   'expired',
@@ -79,18 +79,7 @@ export function requesterNotice(
   ]);
 }
 
-/** Transitions the audit channel records (reminders and progress are not transitions). */
-export const AUDITED_ACTIONS: ReadonlySet<RequestAction> = new Set([
-  'requested',
-  'approved',
-  'rejected',
-  'cancelled',
-  'expired',
-  'restore_started',
-  'active',
-  'failed',
-]);
-
+/** The transitions the audit channel records, with their verb (reminders and progress are not transitions). */
 const AUDIT_VERBS: Partial<Record<RequestAction, string>> = {
   requested: 'requested',
   approved: 'approved',
@@ -112,8 +101,8 @@ export function auditLine(
   threadUrl: string | undefined,
   now: Date,
 ): SlackMessage | undefined {
-  if (!AUDITED_ACTIONS.has(event.action)) return undefined;
-  let what = AUDIT_VERBS[event.action] ?? event.action;
+  let what = AUDIT_VERBS[event.action];
+  if (what === undefined) return undefined;
   if (event.action === 'approved' && event.detail) what += ` (${clip(event.detail, 16)})`;
   if (event.action === 'rejected' && event.detail) what += `: “${clip(event.detail, 300)}”`;
   if (event.action === 'failed' && req.failure) what += `: ${clip(req.failure.code, 100)}`;
