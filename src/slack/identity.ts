@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 /** Who the bot is, from Slack's auth.test. */
 export interface BotIdentity {
   teamId: string;
+  /** Absent when Slack does not say (then only the workspace is checked). */
   appId?: string;
   botId?: string;
   botUserId?: string;

@@ -1,5 +1,6 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../log.ts';
+import type { BotIdentity } from './identity.ts';
 
 /**
  * Slack signs `v0:{timestamp}:{body}`. Bolt refuses a timestamp more than five minutes old but
@@ -7,7 +8,7 @@ import type { Logger } from '../log.ts';
  * captured request with a skewed clock) could be replayed for as long as its timestamp lies ahead.
  * The bot refuses both directions with the same bound.
  */
-export const MAX_REQUEST_SKEW_SECONDS = 5 * 60;
+const MAX_REQUEST_SKEW_SECONDS = 5 * 60;
 
 /** True when a `X-Slack-Request-Timestamp` value lies more than five minutes ahead of `nowMs`. */
 export function isFutureTimestamp(header: string | string[] | undefined, nowMs: number): boolean {
@@ -15,13 +16,6 @@ export function isFutureTimestamp(header: string | string[] | undefined, nowMs: 
   if (value === undefined) return false;
   const seconds = Number(value);
   return Number.isFinite(seconds) && seconds > Math.floor(nowMs / 1000) + MAX_REQUEST_SKEW_SECONDS;
-}
-
-/** The workspace and app this bot is installed as, from auth.test. */
-export interface Installation {
-  teamId: string;
-  /** Absent when Slack does not say (then only the workspace is checked). */
-  appId?: string;
 }
 
 type Body = {
@@ -44,7 +38,7 @@ function teamOf(body: Body): string | undefined {
  */
 export function installationGuard(
   log: Logger,
-  installation: () => Promise<Installation>,
+  installation: () => Promise<Pick<BotIdentity, 'teamId' | 'appId'>>,
 ): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const { next } = args;
