@@ -113,7 +113,7 @@ function backupSection(b: BackupInfo, now: Date): types.SectionBlock {
 }
 
 /** One section on the table's point-in-time recovery: on with its window, off, or unknown. */
-export function pitrSection(line: PitrLine, now: Date): types.SectionBlock {
+function pitrSection(line: PitrLine, now: Date): types.SectionBlock {
   const table = code(line.table);
   if ('missing' in line) {
     return section(

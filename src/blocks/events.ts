@@ -321,7 +321,7 @@ export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
  * permissions for as long as the restore runs, so changing the role's policy (or adding
  * source-IP conditions) before the table is ACTIVE makes the restore fail.
  */
-export const ROLE_POLICY_WARNING =
+const ROLE_POLICY_WARNING =
   ':warning: Until the restore has finished, do not change or delete the bot role’s IAM policy in this account, and do not add source-IP conditions to it: the restore writes with the role’s permissions and fails if they change.';
 
 /**

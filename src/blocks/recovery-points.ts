@@ -28,14 +28,14 @@ export function recoveryPointId(arn: string): string {
 }
 
 /** COMPLETED stays plain; anything else stands out, because only COMPLETED ones can be restored. */
-export function recoveryPointStatus(p: RecoveryPointInfo): string {
+function recoveryPointStatus(p: RecoveryPointInfo): string {
   if (p.status === 'COMPLETED') return 'COMPLETED';
   const why = p.statusMessage ? ` — ${clip(p.statusMessage, 200)}` : '';
   return `:warning: *${clip(p.status, 40)}* (cannot be restored)${why}`;
 }
 
 /** Where the recovery point stands in its lifecycle: cold storage and expiry, as far as AWS Backup says. */
-export function lifecycleText(p: RecoveryPointInfo, now: Date): string | undefined {
+function lifecycleText(p: RecoveryPointInfo, now: Date): string | undefined {
   const parts: string[] = [];
   if (p.storageClass === 'COLD') parts.push(':snowflake: in cold storage');
   else if (p.moveToColdStorageAt) {

@@ -14,29 +14,19 @@ export const SETTINGS_COPY_ACTION_ID = 'settings_copy';
 const MAX_ALARMS_LISTED = 10;
 
 /** The CloudWatch console's alarm list, searched for the table's name. */
-export function consoleAlarmsUrl(region: string, table: string): string {
+function consoleAlarmsUrl(region: string, table: string): string {
   const r = encodeURIComponent(region);
   return `https://${r}.console.aws.amazon.com/cloudwatch/home?region=${r}#alarmsV2:?search=${encodeURIComponent(table)}`;
 }
 
 /** One alarm in the CloudWatch console. */
-export function consoleAlarmUrl(region: string, name: string): string {
+function consoleAlarmUrl(region: string, name: string): string {
   const r = encodeURIComponent(region);
   return `https://${r}.console.aws.amazon.com/cloudwatch/home?region=${r}#alarmsV2:alarm/${encodeURIComponent(name)}`;
 }
 
 function labels(rows: SettingRowView[]): string {
   return rows.map((r) => SETTING_NAMES[r.key]).join(', ');
-}
-
-/** Whether the request offers the Copy button: ACTIVE, something to copy, no run in flight. */
-export function canOfferCopy(req: RestoreRequest): boolean {
-  const rows = req.settings?.rows ?? [];
-  return (
-    req.status === 'ACTIVE' &&
-    rows.some((r) => r.action === 'copy') &&
-    req.settings?.copy?.state !== 'RUNNING'
-  );
 }
 
 /**
@@ -52,7 +42,7 @@ export function copyConfirmText(req: RestoreRequest, rows: SettingRowView[]): st
 }
 
 /** The Copy settings button with its confirm dialog, or nothing when there is nothing to copy. */
-export function copyButtonBlock(req: RestoreRequest, rows: SettingRowView[]): types.ActionsBlock | undefined {
+function copyButtonBlock(req: RestoreRequest, rows: SettingRowView[]): types.ActionsBlock | undefined {
   if (!rows.some((r) => r.action === 'copy')) return undefined;
   const source = viewSource(req.source, new Date(0)).tableName;
   return actions(`settings_copy_${req.id}`, [

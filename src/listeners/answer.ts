@@ -4,7 +4,7 @@ import type { Logger } from '../log.ts';
 import { ephemeral, MAX_FIELD_ERROR } from './shared.ts';
 
 /** What to tell the person when a listener failed: Slack's own failure named, otherwise plain. */
-export function failureText(error: unknown): string {
+function failureText(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('slack_webapi_')) {
     const detail = (error as { data?: { error?: unknown } }).data?.error;
