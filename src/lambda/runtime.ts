@@ -33,55 +33,36 @@ export interface Runtime {
   slackHandler?: AwsHandler;
 }
 
-type TargetsLoader = (config: BotConfig, now: () => Date) => TargetAccountFactory;
-let targetsLoader: TargetsLoader | undefined;
-
 /**
- * Called by the worker's entry module. The slack function never calls a target account (its
- * listeners hand that work to the worker), so its bundle leaves out STS and the target-account
- * code, which keeps its cold start close to a bare Bolt handler's.
+ * What only the worker and watcher functions carry: target accounts (STS and the target-account
+ * code), the notice kinds, and the settings clients (Application Auto Scaling, CloudWatch). The
+ * worker's entry module provides them; the slack function never does (its listeners hand that
+ * work to the worker), which keeps its bundle and cold start close to a bare Bolt handler's.
  */
-export function provideTargets(loader: TargetsLoader): void {
-  targetsLoader = loader;
+export interface WorkerParts {
+  targets: (config: BotConfig, now: () => Date) => TargetAccountFactory;
+  notices: NonNullable<ComposeOptions['notices']>;
+  settings: (config: BotConfig, now: () => Date) => SettingsClientsFactory;
+}
+let workerParts: WorkerParts | undefined;
+
+/** Called by the worker's entry module (src/lambda/worker.ts). */
+export function provideWorkerParts(parts: WorkerParts): void {
+  workerParts = parts;
 }
 
-type NoticesLoader = NonNullable<ComposeOptions['notices']>;
-let noticesLoader: NoticesLoader | undefined;
-
-/** Called by the worker's entry module: the notice kinds run in the worker and the watcher only. */
-export function provideNotices(loader: NoticesLoader): void {
-  noticesLoader = loader;
-}
-
-type SettingsLoader = (config: BotConfig, now: () => Date) => SettingsClientsFactory;
-let settingsLoader: SettingsLoader | undefined;
-
-/**
- * Called by the worker's entry module, like {@link provideTargets}: Application Auto Scaling and
- * CloudWatch clients stay out of the slack function's bundle.
- */
-export function provideSettings(loader: SettingsLoader): void {
-  settingsLoader = loader;
-}
-
-function settingsFor(config: BotConfig, now: () => Date): SettingsClientsFactory | undefined {
-  if (!settingsLoader) return undefined;
-  const loader = settingsLoader;
-  let factory: SettingsClientsFactory | undefined;
-  return (req, userId) => {
-    factory ??= loader(config, now);
-    return factory(req, userId);
+/** `make()` is called on first use only, so a run that needs no target account builds no client. */
+function onFirstUse<A extends unknown[], R>(make: () => (...args: A) => R): (...args: A) => R {
+  let built: ((...args: A) => R) | undefined;
+  return (...args) => {
+    built ??= make();
+    return built(...args);
   };
 }
 
-function targetsFor(config: BotConfig, now: () => Date): TargetAccountFactory {
-  let factory: TargetAccountFactory | undefined;
-  return (environment, slackUserId, sessionTag, job) => {
-    if (!targetsLoader) throw new Error('Target accounts are used by the worker and watcher functions only');
-    factory ??= targetsLoader(config, now);
-    return factory(environment, slackUserId, sessionTag, job);
-  };
-}
+const noTargets: TargetAccountFactory = () => {
+  throw new Error('Target accounts are used by the worker and watcher functions only');
+};
 
 /**
  * A deployed function reads the JSON form of the config that `osls package` wrote from the YAML
@@ -110,6 +91,7 @@ async function init(): Promise<Runtime> {
     ...(read.signingSecret ? { signingSecret: read.signingSecret } : {}),
   };
   const now = () => new Date();
+  const parts = workerParts;
   const deps = composeDeps({
     config,
     stateClient: new DynamoDBClient({ requestHandler: REQUEST_TIMEOUTS }),
@@ -120,9 +102,13 @@ async function init(): Promise<Runtime> {
       new LambdaClient({ requestHandler: REQUEST_TIMEOUTS }),
       env.WORKER_FUNCTION_NAME,
     ),
-    targets: targetsFor(config, now),
-    ...(noticesLoader ? { notices: noticesLoader } : {}),
-    ...(settingsLoader ? { settingsClients: settingsFor(config, now) } : {}),
+    ...(parts
+      ? {
+          targets: onFirstUse(() => parts.targets(config, now)),
+          notices: parts.notices,
+          settingsClients: onFirstUse(() => parts.settings(config, now)),
+        }
+      : { targets: noTargets }),
     now,
     log,
   });

@@ -6,11 +6,9 @@ import { provideSourceExecution } from '../restore/sources/index.ts';
 import { createStsSettings } from '../settings/session.ts';
 import { noticeKinds } from '../slack/notices/index.ts';
 import { runJob, runWatcher } from '../worker.ts';
-import { getRuntime, provideNotices, provideSettings, provideTargets } from './runtime.ts';
+import { getRuntime, provideWorkerParts } from './runtime.ts';
 
-provideTargets(createStsTargets);
-provideNotices(noticeKinds);
-provideSettings(createStsSettings);
+provideWorkerParts({ targets: createStsTargets, notices: noticeKinds, settings: createStsSettings });
 provideSourceExecution(sourceExecution);
 
 /** Asynchronous worker: one job per invoke (see src/jobs.ts). */
