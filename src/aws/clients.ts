@@ -24,7 +24,8 @@ export interface ClientOptions {
 const stsClients = new Map<string, STSClient>();
 const dynamoDbClients = new Map<string, DynamoDBClient>();
 
-function retryConfig(
+/** Retries and timeouts every SDK client the bot builds shares (REQUEST_TIMEOUTS unless `options` replace them). */
+export function retryConfig(
   options: ClientOptions | undefined,
 ): Pick<
   DynamoDBClientConfig & STSClientConfig,

@@ -1,13 +1,14 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { MAX_ATTEMPTS } from '../aws/clients.ts';
+import { retryConfig } from '../aws/clients.ts';
 import type { SettingsClients } from './read.ts';
 
 /**
  * The three clients of one settings role session. Worker-only: the slack function never imports
  * this module, so Application Auto Scaling and CloudWatch stay out of its bundle. Endpoints are
- * left to the SDK (AWS_ENDPOINT_URL and the per-service variables), as in src/aws/clients.ts.
+ * left to the SDK (AWS_ENDPOINT_URL and the per-service variables); retries and request timeouts
+ * are src/aws/clients.ts's, as for every other client the bot builds.
  */
 export function createSettingsClients(init: {
   region: string;
@@ -19,8 +20,8 @@ export function createSettingsClients(init: {
   const config = {
     region: init.region,
     credentials: init.credentials,
-    maxAttempts: init.maxAttempts ?? MAX_ATTEMPTS,
-    retryMode: 'standard',
+    ...retryConfig(undefined),
+    ...(init.maxAttempts ? { maxAttempts: init.maxAttempts } : {}),
     ...(init.endpoint ? { endpoint: init.endpoint } : {}),
   };
   return {
