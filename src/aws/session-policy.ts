@@ -57,10 +57,10 @@ export type SessionJob =
   /** The watcher's look at a restoring table. */
   | { kind: 'watch'; targetTable: string }
   /**
-   * Reading and copying settings after ACTIVE: the policy document the settings module builds
+   * Reading and copying settings after ACTIVE: the statements the settings module builds
    * (src/settings/session.ts), reads on the source and new table and writes on the new table only.
    */
-  | { kind: 'settings'; document: string }
+  | { kind: 'settings'; statements: PolicyStatement[] }
   /** The restore itself, for one approved source and target. */
   | {
       kind: 'restore';
@@ -192,7 +192,7 @@ export function sessionStatements(job: SessionJob, scope: SessionScope): PolicyS
       // An AWS Backup restore is followed by its job until the table exists.
       return [DESCRIBE_RESTORE_JOB, describeTable(scope, job.targetTable)];
     case 'settings':
-      return (JSON.parse(job.document) as PolicyDocument).Statement;
+      return job.statements;
     case 'restore':
       return [...job.sourceStatements, ...job.targetStatements];
   }

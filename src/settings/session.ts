@@ -1,6 +1,13 @@
 import { createStsClient } from '../aws/clients.ts';
+import {
+  type PolicyStatement,
+  type SessionJob,
+  type SessionScope,
+  sessionScopeOf,
+  tableArn,
+} from '../aws/session-policy.ts';
 import { RoleSessions } from '../aws/sessions.ts';
-import type { BotConfig } from '../config.ts';
+import { type BotConfig, environmentNamed } from '../config.ts';
 import { sourceForSettings } from '../restore/sources/index.ts';
 import type { RestoreRequest } from '../restore/types.ts';
 import type { SettingsClients } from './read.ts';
@@ -42,37 +49,32 @@ export const SCALING_ALARM_ACTIONS = ['cloudwatch:PutMetricAlarm'] as const;
 /** DescribeAlarms takes no resource other than "*" when it lists every alarm. */
 export const ALARM_LIST_ACTIONS = ['cloudwatch:DescribeAlarms'] as const;
 
-interface Statement {
-  Sid: string;
-  Effect: 'Allow';
-  Action: string[];
-  Resource: string[] | string;
-  Condition?: Record<string, Record<string, string>>;
-}
-
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+/**
+ * The request's scope: its account and region, and the partition of the environment's role (as
+ * the restore session's, src/restore/executor.ts).
+ */
+function requestScope(config: BotConfig, req: RestoreRequest): SessionScope {
+  const roleArn = environmentNamed(config, req.environment)?.roleArn ?? req.roleArn ?? 'arn:aws:iam::';
+  return sessionScopeOf({ accountId: req.accountId, region: req.region, roleArn });
 }
 
 /**
- * The session policy of a settings session: reads on the source and the new table, writes on the
- * new table and its indexes only. A session policy can only narrow the role, so the role template
+ * The statements of a settings session: reads on the source and the new table, writes on the new
+ * table and its indexes only. A session policy can only narrow the role, so the role template
  * (deploy/target-account-role.yml) is the ceiling and this is the request's own limit.
  */
-export function settingsSessionPolicy(req: RestoreRequest): string {
-  const partition = partitionOf(req.region);
-  const table = (name: string) => `arn:${partition}:dynamodb:${req.region}:${req.accountId}:table/${name}`;
-  const alarm = (name: string) => `arn:${partition}:cloudwatch:${req.region}:${req.accountId}:alarm:${name}`;
+export function settingsStatements(req: RestoreRequest, scope: SessionScope): PolicyStatement[] {
+  const alarm = (name: string) =>
+    `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.accountId}:alarm:${name}`;
   const source = sourceForSettings(req.source);
-  const target = table(req.targetTable);
-  const statements: Statement[] = [
+  const sourceArn = tableArn(scope, source.tableName);
+  const target = tableArn(scope, req.targetTable);
+  const statements: PolicyStatement[] = [
     {
       Sid: 'ReadSettingsOfSourceAndNewTable',
       Effect: 'Allow',
       Action: [...SETTINGS_READ_ACTIONS],
-      Resource: [table(source.tableName), `${table(source.tableName)}/index/*`, target, `${target}/index/*`],
+      Resource: [sourceArn, `${sourceArn}/index/*`, target, `${target}/index/*`],
     },
     {
       Sid: 'ChangeOnlyTheNewTable',
@@ -84,7 +86,7 @@ export function settingsSessionPolicy(req: RestoreRequest): string {
       Sid: 'DynamoDbCapacityScaling',
       Effect: 'Allow',
       Action: [...SCALING_ACTIONS],
-      Resource: '*',
+      Resource: ['*'],
       Condition: {
         StringEquals: { 'application-autoscaling:service-namespace': 'dynamodb' },
       },
@@ -98,7 +100,7 @@ export function settingsSessionPolicy(req: RestoreRequest): string {
         alarm(`TargetTracking-table/${req.targetTable}/index/*`),
       ],
     },
-    { Sid: 'ListAlarms', Effect: 'Allow', Action: [...ALARM_LIST_ACTIONS], Resource: '*' },
+    { Sid: 'ListAlarms', Effect: 'Allow', Action: [...ALARM_LIST_ACTIONS], Resource: ['*'] },
   ];
   if (source.backupArn) {
     statements.push({
@@ -108,7 +110,7 @@ export function settingsSessionPolicy(req: RestoreRequest): string {
       Resource: [source.backupArn],
     });
   }
-  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  return statements;
 }
 
 /** Keeps at most this many requests' clients (a long-lived `npm start` copies many). */
@@ -119,7 +121,7 @@ export type SettingsClientsFactory = (req: RestoreRequest, userId: string) => Pr
 
 /**
  * Settings sessions through STS: one role session per (request, user), tagged `…-settings` in
- * CloudTrail, with {@link settingsSessionPolicy}. Clients are kept per session and reused.
+ * CloudTrail, with {@link settingsStatements}. Clients are kept per session and reused.
  */
 export function createSettingsSessions(init: {
   config: BotConfig;
@@ -127,10 +129,13 @@ export function createSettingsSessions(init: {
 }): SettingsClientsFactory {
   const cache = new Map<string, SettingsClients>();
   return async (req, userId) => {
-    const policy = settingsSessionPolicy(req);
+    const job: SessionJob = {
+      kind: 'settings',
+      statements: settingsStatements(req, requestScope(init.config, req)),
+    };
     const tag = `${req.id}-settings`;
     // Assume up front, so a broken trust policy is one clear error rather than one per setting.
-    await init.sessions.credentialsFor(req.environment, userId, tag, { kind: 'settings', document: policy });
+    await init.sessions.credentialsFor(req.environment, userId, tag, job);
     const key = JSON.stringify([req.id, userId]);
     let clients = cache.get(key);
     if (!clients) {
@@ -138,8 +143,7 @@ export function createSettingsSessions(init: {
       const { createSettingsClients, destroySettingsClients } = await import('./clients.ts');
       clients = createSettingsClients({
         region: req.region,
-        credentials: () =>
-          init.sessions.credentialsFor(req.environment, userId, tag, { kind: 'settings', document: policy }),
+        credentials: () => init.sessions.credentialsFor(req.environment, userId, tag, job),
       });
       cache.set(key, clients);
       for (const [old, stale] of cache) {

@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, type Scalar, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
-import { RESTORE_ITEM_ACTIONS, RESTORE_KMS_ACTIONS } from '../../src/aws/session-policy.ts';
+import { RESTORE_ITEM_ACTIONS, RESTORE_KMS_ACTIONS, sessionScopeOf } from '../../src/aws/session-policy.ts';
 import {
   ALARM_LIST_ACTIONS,
   SCALING_ACTIONS,
   SCALING_ALARM_ACTIONS,
   SETTINGS_READ_ACTIONS,
   SETTINGS_WRITE_ACTIONS,
-  settingsSessionPolicy,
+  settingsStatements,
 } from '../../src/settings/session.ts';
 import { backupSource, sampleRequest } from '../blocks/samples.ts';
 
@@ -278,7 +278,12 @@ describe('deploy/target-account-role.yml', () => {
       targetTable: 'orders-restored',
       source: backupSource({ tableName: 'orders' }),
     });
-    const policy = JSON.parse(settingsSessionPolicy(req)) as { Statement: Statement[] };
+    const scope = sessionScopeOf({
+      accountId: req.accountId,
+      region: req.region,
+      roleArn: `arn:aws:iam::${req.accountId}:role/dynamodb-restore-bot`,
+    });
+    const policy: { Statement: Statement[] } = { Statement: settingsStatements(req, scope) };
     const source = `arn:aws:dynamodb:${req.region}:${req.accountId}:table/orders`;
     const target = `arn:aws:dynamodb:${req.region}:${req.accountId}:table/orders-restored`;
     for (const s of policy.Statement) {
