@@ -1,5 +1,5 @@
 /**
- * The settings part of the loopback AWS stand-in (test/fixtures/fake-aws.ts): the DynamoDB calls
+ * The settings part of the loopback AWS stand-in (fake-aws.ts): the DynamoDB calls
  * that read and change a table's settings (TTL, PITR, tags, contributor insights, Kinesis
  * destinations, resource policy, UpdateTable's stream / deletion protection / table class),
  * Application Auto Scaling (awsJson1_1, `AnyScaleFrontendService.*`) and CloudWatch DescribeAlarms
@@ -7,18 +7,7 @@
  * clients talk to it unchanged. Validation follows AWS where a second call would differ from the
  * first (enabling TTL twice, a second stream), so the copy runner's idempotence is tested for real.
  */
-
-/** An AWS error to put on the wire (FakeAws maps it to the service's error shape). */
-export class SettingsWireError extends Error {
-  override name = 'SettingsWireError';
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+import { AwsWireError } from './wire-error.ts';
 
 export interface FakeTableSettings {
   ttl?: { status: 'ENABLED' | 'DISABLED'; attribute?: string };
@@ -92,8 +81,8 @@ function str(params: Record<string, unknown>, key: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function notFound(name: string): SettingsWireError {
-  return new SettingsWireError(
+function notFound(name: string): AwsWireError {
+  return new AwsWireError(
     'ResourceNotFoundException',
     `Requested resource not found: Table: ${name} not found`,
   );
@@ -160,7 +149,7 @@ export class FakeSettings {
     const arn = str(params, 'ResourceArn') ?? '';
     const name = this.host.tableNameOfArn(arn);
     if (!name || !this.host.hasTable(name)) {
-      throw new SettingsWireError(
+      throw new AwsWireError(
         'ResourceNotFoundException',
         `Requested resource not found: ResourcArn: ${arn} not found`,
       );
@@ -184,15 +173,12 @@ export class FakeSettings {
           | { Enabled?: boolean; AttributeName?: string }
           | undefined;
         if (!spec?.AttributeName)
-          throw new SettingsWireError(
-            'ValidationException',
-            'TimeToLiveSpecification.AttributeName is required',
-          );
+          throw new AwsWireError('ValidationException', 'TimeToLiveSpecification.AttributeName is required');
         if (spec.Enabled && s.ttl?.status === 'ENABLED') {
-          throw new SettingsWireError('ValidationException', 'TimeToLive is already enabled');
+          throw new AwsWireError('ValidationException', 'TimeToLive is already enabled');
         }
         if (!spec.Enabled && s.ttl?.status !== 'ENABLED') {
-          throw new SettingsWireError('ValidationException', 'TimeToLive is already disabled');
+          throw new AwsWireError('ValidationException', 'TimeToLive is already disabled');
         }
         s.ttl = spec.Enabled ? { status: 'ENABLED', attribute: spec.AttributeName } : { status: 'DISABLED' };
         return {
@@ -208,7 +194,7 @@ export class FakeSettings {
           | undefined;
         const days = spec?.RecoveryPeriodInDays ?? 35;
         if (days < 1 || days > 35) {
-          throw new SettingsWireError('ValidationException', 'RecoveryPeriodInDays must be between 1 and 35');
+          throw new AwsWireError('ValidationException', 'RecoveryPeriodInDays must be between 1 and 35');
         }
         const s = this.of(name);
         if (spec?.PointInTimeRecoveryEnabled) s.pitr = { recoveryPeriodDays: days };
@@ -230,13 +216,13 @@ export class FakeSettings {
         const tags = (params.Tags as { Key: string; Value: string }[] | undefined) ?? [];
         const reserved = tags.find((t) => t.Key.startsWith('aws:'));
         if (reserved)
-          throw new SettingsWireError(
+          throw new AwsWireError(
             'ValidationException',
             `Tag keys starting with aws: are reserved: ${reserved.Key}`,
           );
         const after = new Set([...s.tags.keys(), ...tags.map((t) => t.Key)]);
         if (after.size > 50)
-          throw new SettingsWireError('LimitExceededException', 'A table can have at most 50 tags');
+          throw new AwsWireError('LimitExceededException', 'A table can have at most 50 tags');
         for (const t of tags) s.tags.set(t.Key, t.Value);
         return {};
       }
@@ -277,7 +263,7 @@ export class FakeSettings {
       case 'GetResourcePolicy': {
         const policy = this.of(this.tableOfArn(params)).resourcePolicy;
         if (!policy) {
-          throw new SettingsWireError(
+          throw new AwsWireError(
             'PolicyNotFoundException',
             `Resource-based policy not found for the provided ResourceArn: ${str(params, 'ResourceArn')}`,
           );
@@ -287,7 +273,7 @@ export class FakeSettings {
       case 'UpdateTable':
         return this.updateTable(params);
       default:
-        throw new SettingsWireError(
+        throw new AwsWireError(
           'UnknownOperationException',
           `fake-aws does not implement DynamoDB ${operation}`,
         );
@@ -296,7 +282,7 @@ export class FakeSettings {
 
   private requireIndex(table: string, index: string | undefined): void {
     if (index && !this.host.indexesOf(table).includes(index)) {
-      throw new SettingsWireError(
+      throw new AwsWireError(
         'ResourceNotFoundException',
         `Requested resource not found: Index: ${index} not found`,
       );
@@ -317,7 +303,7 @@ export class FakeSettings {
     const name = this.table(params);
     const status = this.host.tableStatus(name);
     if (status !== 'ACTIVE') {
-      throw new SettingsWireError(
+      throw new AwsWireError(
         'ResourceInUseException',
         `Attempt to change a resource which is still in use: Table is being ${status === 'CREATING' ? 'created' : 'updated'}: ${name}`,
       );
@@ -327,7 +313,7 @@ export class FakeSettings {
       | { StreamEnabled?: boolean; StreamViewType?: string }
       | undefined;
     if (stream?.StreamEnabled && s.stream) {
-      throw new SettingsWireError(
+      throw new AwsWireError(
         'ValidationException',
         `Table already has an enabled stream: TableName: ${name}`,
       );
@@ -339,7 +325,7 @@ export class FakeSettings {
     const tableClass = str(params, 'TableClass');
     if (tableClass === 'STANDARD' || tableClass === 'STANDARD_INFREQUENT_ACCESS') s.tableClass = tableClass;
     else if (tableClass !== undefined)
-      throw new SettingsWireError('ValidationException', `Invalid TableClass: ${tableClass}`);
+      throw new AwsWireError('ValidationException', `Invalid TableClass: ${tableClass}`);
     return { TableDescription: { TableName: name, TableStatus: 'ACTIVE', ...this.describeFields(name) } };
   }
 
@@ -348,36 +334,32 @@ export class FakeSettings {
   /** Splits `table/NAME[/index/INDEX]`; throws the error AWS gives for a missing table. */
   private scalableResource(resourceId: string, dimension: string): { table: string; index?: string } {
     const match = /^table\/([^/]+)(?:\/index\/([^/]+))?$/.exec(resourceId);
-    if (!match) throw new SettingsWireError('ValidationException', `Unsupported resource ID: ${resourceId}`);
+    if (!match) throw new AwsWireError('ValidationException', `Unsupported resource ID: ${resourceId}`);
     const [, table = '', index] = match;
     const kind = index ? 'index' : 'table';
     if (
       !/^dynamodb:(table|index):(Read|Write)CapacityUnits$/.test(dimension) ||
       !dimension.startsWith(`dynamodb:${kind}:`)
     ) {
-      throw new SettingsWireError(
+      throw new AwsWireError(
         'ValidationException',
         `Unsupported scalable dimension ${dimension} for ${resourceId}`,
       );
     }
     if (!this.host.hasTable(table) || (index && !this.host.indexesOf(table).includes(index))) {
-      throw new SettingsWireError('ValidationException', `DynamoDB resource ${resourceId} does not exist`);
+      throw new AwsWireError('ValidationException', `DynamoDB resource ${resourceId} does not exist`);
     }
     return index ? { table, index } : { table };
   }
 
   autoScaling(operation: string, params: Record<string, unknown>): Record<string, unknown> {
     if (str(params, 'ServiceNamespace') !== 'dynamodb') {
-      throw new SettingsWireError(
-        'ValidationException',
-        'fake-aws serves the dynamodb service namespace only',
-      );
+      throw new AwsWireError('ValidationException', 'fake-aws serves the dynamodb service namespace only');
     }
     switch (operation) {
       case 'DescribeScalableTargets': {
         const ids = params.ResourceIds as string[] | undefined;
-        if (ids && ids.length > 50)
-          throw new SettingsWireError('ValidationException', 'ResourceIds: at most 50');
+        if (ids && ids.length > 50) throw new AwsWireError('ValidationException', 'ResourceIds: at most 50');
         const found = this.scalableTargets.filter((t) => !ids || ids.includes(t.resourceId));
         return {
           ScalableTargets: found.map((t) => ({
@@ -412,7 +394,7 @@ export class FakeSettings {
         const dimension = str(params, 'ScalableDimension') ?? '';
         const { table } = this.scalableResource(resourceId, dimension);
         if (this.host.billingModeOf(table) === 'PAY_PER_REQUEST') {
-          throw new SettingsWireError(
+          throw new AwsWireError(
             'ValidationException',
             `Scaling is not supported for on-demand table ${table}`,
           );
@@ -420,7 +402,7 @@ export class FakeSettings {
         const min = Number(params.MinCapacity);
         const max = Number(params.MaxCapacity);
         if (!(min >= 1 && max >= min))
-          throw new SettingsWireError(
+          throw new AwsWireError(
             'ValidationException',
             'MinCapacity must be at least 1 and not above MaxCapacity',
           );
@@ -435,7 +417,7 @@ export class FakeSettings {
         const resourceId = str(params, 'ResourceId') ?? '';
         const dimension = str(params, 'ScalableDimension') ?? '';
         if (!this.scalableTargets.some((t) => t.resourceId === resourceId && t.dimension === dimension)) {
-          throw new SettingsWireError(
+          throw new AwsWireError(
             'ObjectNotFoundException',
             `No scalable target registered for service namespace: dynamodb, resource ID: ${resourceId}, scalable dimension: ${dimension}`,
           );
@@ -454,7 +436,7 @@ export class FakeSettings {
         };
       }
       default:
-        throw new SettingsWireError(
+        throw new AwsWireError(
           'UnknownOperationException',
           `fake-aws does not implement Application Auto Scaling ${operation}`,
         );
@@ -465,7 +447,7 @@ export class FakeSettings {
 
   cloudWatch(operation: string, params: Record<string, unknown>): Record<string, unknown> {
     if (operation !== 'DescribeAlarms') {
-      throw new SettingsWireError(
+      throw new AwsWireError(
         'UnknownOperationException',
         `fake-aws does not implement CloudWatch ${operation}`,
       );

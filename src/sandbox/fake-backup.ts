@@ -15,7 +15,7 @@
  * as restJson1 does: status code, `x-amzn-errortype` header and a `{"Message": ...}` body.
  */
 import { createHash } from 'node:crypto';
-import { AwsWireError } from './fake-aws.ts';
+import { AwsWireError } from './wire-error.ts';
 
 export type RecoveryPointStatus =
   | 'COMPLETED'
