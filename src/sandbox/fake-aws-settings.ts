@@ -7,7 +7,7 @@
  * clients talk to it unchanged. Validation follows AWS where a second call would differ from the
  * first (enabling TTL twice, a second stream), so the copy runner's idempotence is tested for real.
  */
-import { AwsWireError } from './wire-error.ts';
+import { AwsWireError, pageOf } from './wire.ts';
 
 export interface FakeTableSettings {
   ttl?: { status: 'ENABLED' | 'DISABLED'; attribute?: string };
@@ -205,11 +205,8 @@ export class FakeSettings {
         const s = this.of(this.tableOfArn(params));
         const all = [...s.tags].map(([Key, Value]) => ({ Key, Value }));
         // AWS pages tags; 10 a page keeps pagination exercised.
-        const start = Number(str(params, 'NextToken') ?? '0');
-        const page = all.slice(start, start + 10);
-        const out: Record<string, unknown> = { Tags: page };
-        if (start + 10 < all.length) out.NextToken = String(start + 10);
-        return out;
+        const { items, nextToken } = pageOf(all, str(params, 'NextToken'), 10);
+        return { Tags: items, ...(nextToken ? { NextToken: nextToken } : {}) };
       }
       case 'TagResource': {
         const s = this.of(this.tableOfArn(params));
@@ -453,10 +450,9 @@ export class FakeSettings {
       );
     }
     const size = Math.min(Number(params.MaxRecords ?? 50), this.alarmsPageSize);
-    const start = Number(str(params, 'NextToken') ?? '0');
-    const page = this.alarms.slice(start, start + size);
-    const out: Record<string, unknown> = {
-      MetricAlarms: page.map((a) => ({
+    const { items, nextToken } = pageOf(this.alarms, str(params, 'NextToken'), size);
+    return {
+      MetricAlarms: items.map((a) => ({
         AlarmName: a.name,
         AlarmArn: `arn:aws:cloudwatch:${this.host.region}:${this.host.accountId}:alarm:${a.name}`,
         MetricName: a.metric,
@@ -465,8 +461,7 @@ export class FakeSettings {
         StateValue: a.state ?? 'OK',
       })),
       CompositeAlarms: [],
+      ...(nextToken ? { NextToken: nextToken } : {}),
     };
-    if (start + size < this.alarms.length) out.NextToken = String(start + size);
-    return out;
   }
 }

@@ -15,7 +15,7 @@
  * as restJson1 does: status code, `x-amzn-errortype` header and a `{"Message": ...}` body.
  */
 import { createHash } from 'node:crypto';
-import { AwsWireError } from './wire-error.ts';
+import { AwsWireError, pageOf, uuidFrom } from './wire.ts';
 
 export type RecoveryPointStatus =
   | 'COMPLETED'
@@ -114,11 +114,7 @@ export class FakeBackupService {
     this.seq += 1;
     const vaultName = input.vaultName ?? 'Default';
     this.vaults.add(vaultName);
-    const h = createHash('sha256')
-      .update(`${input.tableName}/${input.createdAt.getTime()}/${this.seq}`)
-      .digest('hex')
-      .toUpperCase();
-    const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+    const id = uuidFrom(`${input.tableName}/${input.createdAt.getTime()}/${this.seq}`).toUpperCase();
     const { region, accountId } = this.host;
     const point: FakeRecoveryPoint = {
       arn: input.arn ?? `arn:aws:backup:${region}:${accountId}:recovery-point:${id}`,
@@ -233,16 +229,9 @@ export class FakeBackupService {
   }
 
   private page<T>(items: T[], query: Record<string, string>): { items: T[]; next?: string } {
-    const start = query.nextToken ? Number(Buffer.from(query.nextToken, 'base64url').toString()) : 0;
-    if (!Number.isInteger(start) || start < 0 || start > items.length) {
-      throw new AwsWireError('InvalidParameterValueException', 'Invalid NextToken');
-    }
     const size = Math.min(query.maxResults ? Number(query.maxResults) : 1000, this.pageSize);
-    const slice = items.slice(start, start + size);
-    const end = start + slice.length;
-    return end < items.length
-      ? { items: slice, next: Buffer.from(String(end)).toString('base64url') }
-      : { items: slice };
+    const { items: page, nextToken } = pageOf(items, query.nextToken, size);
+    return nextToken ? { items: page, next: nextToken } : { items: page };
   }
 
   private listBackupVaults(query: Record<string, string>): Record<string, unknown> {
