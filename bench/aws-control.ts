@@ -5,8 +5,7 @@
  * A child process reaches it through `AWS_ENDPOINT_URL`, which the SDK honours for every client,
  * so any other AWS call the acknowledgement path makes lands here too and is counted as unexpected.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, readBody } from '../src/sandbox/loopback.ts';
 
 /** One request the stand-in received. */
 export interface ControlCall {
@@ -24,24 +23,16 @@ export interface AwsControlStand {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations/;
 
 /** Starts the SSM + Lambda stand-in on 127.0.0.1. */
 export async function startAwsControl(parameters: Record<string, string>): Promise<AwsControlStand> {
   const calls: ControlCall[] = [];
   const params = new Map(Object.entries(parameters));
-  const server: Server = createServer((req, res) => {
+  const { server, url } = await listenOnLoopback((req, res) => {
     const at = Date.now();
-    void readBody(req).then((raw) => {
+    return readBody(req).then((buffer) => {
+      const raw = buffer.toString('utf8');
       const target = String(req.headers['x-amz-target'] ?? '');
       if (target === 'AmazonSSM.GetParameters') {
         calls.push({ service: 'ssm', operation: 'GetParameters', at });
@@ -71,17 +62,5 @@ export async function startAwsControl(parameters: Record<string, string>): Promi
       );
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls,
-    parameters: params,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { url, calls, parameters: params, close: () => closeServer(server) };
 }

@@ -4,9 +4,9 @@
  * talks to the bot as Slack does.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SANDBOX_PEOPLE } from './demo.ts';
+import { BodyTooLargeError, closeServer, listenOnLoopback, readBody } from './loopback.ts';
 import { SandboxActionError, type SandboxWorkspace } from './workspace.ts';
 
 const PAGE_DIR = new URL('./page/', import.meta.url);
@@ -23,29 +23,19 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new SandboxActionError('Request too large.'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      try {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve(text ? (JSON.parse(text) as Record<string, unknown>) : {});
-      } catch {
-        reject(new SandboxActionError('The request body is not JSON.'));
-      }
-    });
-    req.on('error', reject);
-  });
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, MAX_BODY);
+  } catch (err) {
+    throw err instanceof BodyTooLargeError ? new SandboxActionError('Request too large.') : err;
+  }
+  const text = raw.toString('utf8');
+  try {
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    throw new SandboxActionError('The request body is not JSON.');
+  }
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -127,26 +117,17 @@ async function route(workspace: SandboxWorkspace, req: IncomingMessage, res: Ser
 
 /** Serves the page on 127.0.0.1:`port` (0 = any free port). */
 export async function startPageServer(workspace: SandboxWorkspace, port: number): Promise<PageServer> {
-  const server: Server = createServer((req, res) => {
-    route(workspace, req, res).catch((err: unknown) => {
-      const known = err instanceof SandboxActionError;
-      send(res, known ? 400 : 500, { error: known ? err.message : `sandbox error: ${String(err)}` });
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const actual = (server.address() as AddressInfo).port;
+  const { server, url } = await listenOnLoopback(
+    (req, res) =>
+      route(workspace, req, res).catch((err: unknown) => {
+        const known = err instanceof SandboxActionError;
+        send(res, known ? 400 : 500, { error: known ? err.message : `sandbox error: ${String(err)}` });
+      }),
+    port,
+  );
   return {
-    url: `http://127.0.0.1:${actual}/`,
-    port: actual,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    url: `${url}/`,
+    port: Number(new URL(url).port),
+    close: () => closeServer(server),
   };
 }
