@@ -3,7 +3,7 @@ import { viewSource } from '../restore/sources/index.ts';
 import type { RestoreRequest } from '../restore/types.ts';
 import { formatRelative, formatUtc, formatWhen, who } from './format.ts';
 import { actions, clip, code, context, divider, header, link, plural, section } from './kit.ts';
-import { decisionButtons, displayStatus, STATUS_EMOJI } from './request.ts';
+import { approverNames, decisionButtons, displayStatus, STATUS_EMOJI } from './request.ts';
 
 /** Slack's limit for a Home tab view. */
 export const MAX_HOME_BLOCKS = 100;
@@ -49,7 +49,7 @@ function ownLine(req: RestoreRequest, now: Date): types.KnownBlock {
   const approvals =
     status === 'PENDING'
       ? `${req.approvals.length}/${req.requiredApprovals} approvals, closes ${formatRelative(req.expiresAt, now)}`
-      : `approved by ${req.approvals.map((a) => who(a.userId)).join(', ') || 'the approvers'}`;
+      : `approved by ${approverNames(req)}`;
   return section(
     `${STATUS_EMOJI[status]} *${clip(req.id, 64)}* · ${status} · ${what(req, now)} · ${approvals}${threadLink(req)}`,
   );
@@ -57,7 +57,7 @@ function ownLine(req: RestoreRequest, now: Date): types.KnownBlock {
 
 /** Who acted, so an approver who did not click sees who did. */
 function actedBy(req: RestoreRequest): string {
-  if (req.approvals.length > 0) return `approved by ${req.approvals.map((a) => who(a.userId)).join(', ')}`;
+  if (req.approvals.length > 0) return `approved by ${approverNames(req)}`;
   return `requested by ${who(req.requesterId)}`;
 }
 

@@ -103,6 +103,11 @@ function decider(req: RestoreRequest, action: RequestAction, fallback: string): 
   return actor ? who(actor) : fallback;
 }
 
+/** Who approved, in order: "<@A>, <@B>", or "the approvers" when the request carries no names. */
+export function approverNames(req: RestoreRequest): string {
+  return req.approvals.map((a) => who(a.userId)).join(', ') || 'the approvers';
+}
+
 function approvalsText(req: RestoreRequest): string {
   const count = `${req.approvals.length}/${req.requiredApprovals}`;
   if (req.approvals.length === 0) return count;
@@ -133,7 +138,7 @@ export function statusLine(req: RestoreRequest, now: Date): string {
       return `${STATUS_EMOJI.PENDING} Waiting for ${plural(missing, 'more approval')} from ${clip(req.environment, 64)} approvers (the requester cannot approve). Approval closes ${formatRelative(req.expiresAt, now)}; approving starts the restore at once.`;
     }
     case 'APPROVED':
-      return `${STATUS_EMOJI.APPROVED} Approved by ${req.approvals.map((a) => who(a.userId)).join(', ') || 'the approvers'} at ${at(lastEvent(req, 'approved')?.at)}. Starting the restore…`;
+      return `${STATUS_EMOJI.APPROVED} Approved by ${approverNames(req)} at ${at(lastEvent(req, 'approved')?.at)}. Starting the restore…`;
     case 'RESTORING': {
       const since = req.restore?.startedAt;
       const elapsed = durationBetween(since, now.toISOString());
