@@ -124,6 +124,14 @@ describe('manifest.yml', () => {
     }
   });
 
+  it('regression (review): /restore names every subcommand in its usage hint and point-in-time restores in its description', () => {
+    const restore = manifest.features.slash_commands.find((c) => c.command === '/restore')!;
+    for (const word of ['BACKUP', 'pitr', '--at', '--latest', 'status', 'cancel', 'settings', 'help']) {
+      expect(restore.usage_hint).toContain(word);
+    }
+    expect(restore.description).toContain('point in time');
+  });
+
   it('sends interactions to the same events URL over HTTP, not Socket Mode', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.interactivity.request_url).toBe(manifest.features.slash_commands[0]!.url);
