@@ -8,6 +8,7 @@ import {
   formatUtc,
   formatUtcSeconds,
   formatWhen,
+  plural,
 } from './format.ts';
 import {
   actions,
@@ -20,7 +21,6 @@ import {
   MAX_ARN,
   MAX_NAME,
   message,
-  plural,
   section,
 } from './kit.ts';
 import { MAX_BUTTON_VALUE, MAX_MESSAGE_BLOCKS } from './limits.ts';

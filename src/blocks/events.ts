@@ -10,9 +10,10 @@ import {
   formatDuration,
   formatUtc,
   formatWhen,
+  plural,
   who,
 } from './format.ts';
-import { clip, code, context, fields, link, message, plural, quote, section } from './kit.ts';
+import { clip, code, context, fields, link, message, quote, section } from './kit.ts';
 import { overridesSummary, STATUS_EMOJI } from './request.ts';
 import { activeSettingsBlocks } from './settings.ts';
 import type { SlackMessage } from './types.ts';

@@ -42,15 +42,14 @@ export function formatUtcSeconds(iso: string | undefined): string {
  */
 export function formatSpan(ms: number): string {
   const abs = Math.abs(Number.isFinite(ms) ? ms : 0);
-  const unit = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
-  if (abs < MINUTE) return unit(Math.floor(abs / 1000), 'second');
-  if (abs < HOUR) return unit(Math.floor(abs / MINUTE), 'minute');
+  if (abs < MINUTE) return plural(Math.floor(abs / 1000), 'second');
+  if (abs < HOUR) return plural(Math.floor(abs / MINUTE), 'minute');
   if (abs < DAY) {
     const minutes = Math.floor((abs % HOUR) / MINUTE);
-    return `${unit(Math.floor(abs / HOUR), 'hour')}${minutes ? ` ${unit(minutes, 'minute')}` : ''}`;
+    return `${plural(Math.floor(abs / HOUR), 'hour')}${minutes ? ` ${plural(minutes, 'minute')}` : ''}`;
   }
   const hours = Math.floor((abs % DAY) / HOUR);
-  return `${unit(Math.floor(abs / DAY), 'day')}${hours ? ` ${unit(hours, 'hour')}` : ''}`;
+  return `${plural(Math.floor(abs / DAY), 'day')}${hours ? ` ${plural(hours, 'hour')}` : ''}`;
 }
 
 /**
@@ -93,6 +92,11 @@ export function formatBytes(n: number | undefined): string {
     unit += 1;
   }
   return `${value.toFixed(1)} ${BYTE_UNITS[unit]}`;
+}
+
+/** `1 approval`, `2 approvals`, `1,000 backups`. */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** `1234567` → `1,234,567`; undefined reads `unknown`. */

@@ -1,8 +1,8 @@
 import type { types } from '@slack/bolt';
 import { viewSource } from '../restore/sources/index.ts';
 import type { RestoreRequest } from '../restore/types.ts';
-import { formatRelative, formatUtc, formatWhen, who } from './format.ts';
-import { actions, clip, code, context, divider, header, link, plural, section } from './kit.ts';
+import { formatRelative, formatUtc, formatWhen, plural, who } from './format.ts';
+import { actions, clip, code, context, divider, header, link, section } from './kit.ts';
 import { approverNames, decisionButtons, displayStatus, STATUS_EMOJI } from './request.ts';
 
 /** Slack's limit for a Home tab view. */

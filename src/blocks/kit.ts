@@ -3,7 +3,7 @@
  * message Slack rejects, whatever the input. Internal to src/blocks.
  */
 import type { types } from '@slack/bolt';
-import { escapeMrkdwn, formatCount } from './format.ts';
+import { escapeMrkdwn } from './format.ts';
 import {
   MAX_ACTION_ID,
   MAX_BLOCK_ID,
@@ -131,11 +131,6 @@ export function clip(raw: string | undefined, max: number): string {
  */
 export function code(raw: string | undefined, max = MAX_NAME): string {
   return `\`${clip(nonEmpty(raw ?? ''), max).replaceAll('`', 'ˋ')}\``;
-}
-
-/** `1 approval`, `2 approvals`, `1,000 backups`. */
-export function plural(n: number, word: string): string {
-  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /**

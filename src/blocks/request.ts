@@ -14,6 +14,7 @@ import {
   formatRelative,
   formatUtc,
   formatWhen,
+  plural,
   who,
 } from './format.ts';
 import {
@@ -26,7 +27,6 @@ import {
   header,
   MAX_NAME,
   message,
-  plural,
   quote,
   section,
 } from './kit.ts';
