@@ -62,6 +62,27 @@ export class NotifyLeaseLostError extends Error {
   }
 }
 
+/** What a notifier run records as it posts (see recordNotified). */
+interface NotifyProgress {
+  notifiedSeq?: number;
+  message?: RestoreRequest['message'];
+  /** The approval message is about to be posted (see the notifier). */
+  posting?: string;
+  /** How far each further notice kind (DM, audit line, Home) has got. */
+  noticeSeqs?: Record<string, number>;
+  /** The request version the approval message now shows. */
+  drawnVersion?: number;
+}
+
+/** The stored attribute of each progress field (all of them NOTIFY_OWNED). */
+const PROGRESS_ATTRIBUTES: readonly (readonly [keyof NotifyProgress, string])[] = [
+  ['notifiedSeq', 'notifiedSeq'],
+  ['message', 'message'],
+  ['noticeSeqs', 'noticeSeqs'],
+  ['drawnVersion', 'drawnVersion'],
+  ['posting', 'messagePosting'],
+];
+
 const keyOf = (id: string) => ({ pk: `REQ#${id}` });
 /** One item per (environment, target table): which request holds the name. */
 const reservationKey = (environment: string, targetTable: string) => ({
@@ -116,17 +137,27 @@ export class RequestStore {
 
   /** Stores a new request; false when a request with that ID already exists. */
   async create(request: RestoreRequest): Promise<boolean> {
+    const created = await this.writeIf(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...request, ...keyOf(request.id), ...this.derived(request) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return created !== undefined;
+  }
+
+  /**
+   * Every conditional write of the store goes through here: the write's output, or undefined when
+   * its condition did not hold (another writer got there first). Other errors are thrown.
+   */
+  private async writeIf(
+    command: PutCommand | UpdateCommand,
+  ): Promise<{ Attributes?: Record<string, unknown> } | undefined> {
     try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...request, ...keyOf(request.id), ...this.derived(request) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
+      return command instanceof PutCommand ? await this.doc.send(command) : await this.doc.send(command);
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
+      if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
     }
   }
@@ -183,21 +214,17 @@ export class RequestStore {
     ]
       .filter(Boolean)
       .join(' ');
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keyOf(prev.id),
-          UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    const written = await this.writeIf(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(prev.id),
+        UpdateExpression: expression,
+        ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    if (!written) return false;
     if (TERMINAL_STATUSES.has(next.status) && !TERMINAL_STATUSES.has(prev.status)) {
       await this.releaseTarget(next);
     }
@@ -215,29 +242,22 @@ export class RequestStore {
     const key = reservationKey(environment, targetTable);
     let expected: string | undefined;
     for (let round = 0; round < MAX_RESERVE_ROUNDS; round += 1) {
-      try {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...key, requestId, environment, targetTable },
-            ConditionExpression:
-              expected === undefined
-                ? 'attribute_not_exists(requestId) OR requestId = :me'
-                : 'attribute_not_exists(requestId) OR requestId = :me OR requestId = :old',
-            ExpressionAttributeValues: {
-              ':me': requestId,
-              ...(expected === undefined ? {} : { ':old': expected }),
-            },
-          }),
-        );
-        return { ok: true };
-      } catch (err) {
-        if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      }
-      const held = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      const reserved = await this.writeIf(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, requestId, environment, targetTable },
+          ConditionExpression:
+            expected === undefined
+              ? 'attribute_not_exists(requestId) OR requestId = :me'
+              : 'attribute_not_exists(requestId) OR requestId = :me OR requestId = :old',
+          ExpressionAttributeValues: {
+            ':me': requestId,
+            ...(expected === undefined ? {} : { ':old': expected }),
+          },
+        }),
       );
-      const holderId = held.Item?.requestId as string | undefined;
+      if (reserved) return { ok: true };
+      const holderId = await this.reservedBy(environment, targetTable);
       if (holderId === undefined || holderId === requestId) {
         expected = undefined;
         continue;
@@ -257,6 +277,13 @@ export class RequestStore {
 
   /** The open request holding a target name, if any (for messages; reserveTarget decides). */
   async targetHolder(environment: string, targetTable: string): Promise<RestoreRequest | undefined> {
+    const holderId = await this.reservedBy(environment, targetTable);
+    const holder = holderId ? await this.get(holderId) : undefined;
+    return holder && !TERMINAL_STATUSES.has(holder.status) ? holder : undefined;
+  }
+
+  /** The request ID a target name's reservation names, if any. */
+  private async reservedBy(environment: string, targetTable: string): Promise<string | undefined> {
     const held = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
@@ -264,9 +291,7 @@ export class RequestStore {
         ConsistentRead: true,
       }),
     );
-    const holderId = held.Item?.requestId as string | undefined;
-    const holder = holderId ? await this.get(holderId) : undefined;
-    return holder && !TERMINAL_STATUSES.has(holder.status) ? holder : undefined;
+    return held.Item?.requestId as string | undefined;
   }
 
   /**
@@ -296,23 +321,18 @@ export class RequestStore {
 
   /** Makes a never-stored request ID unusable; false when the request exists after all. */
   private async abandon(requestId: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keyOf(requestId),
-            abandoned: true,
-            ttl: Math.floor(Date.now() / 1000) + TOMBSTONE_DAYS * 24 * 3600,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    const tombstone = await this.writeIf(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keyOf(requestId),
+          abandoned: true,
+          ttl: Math.floor(Date.now() / 1000) + TOMBSTONE_DAYS * 24 * 3600,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return tombstone !== undefined;
   }
 
   /** Every request in a status, oldest first. */
@@ -369,28 +389,23 @@ export class RequestStore {
     leaseMs: number,
   ): Promise<{ request: RestoreRequest; lease: NotifyLease } | undefined> {
     const lease: NotifyLease = { id, token: randomUUID(), leaseMs };
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keyOf(id),
-          UpdateExpression: 'SET notifyLease = :until, notifyToken = :token',
-          ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(notifyLease) OR notifyLease < :now)',
-          ExpressionAttributeValues: {
-            ':until': now.getTime() + leaseMs,
-            ':now': now.getTime(),
-            ':token': lease.token,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      const request = toRequest(out.Attributes);
-      return request ? { request, lease } : undefined;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return undefined;
-      throw err;
-    }
+    const out = await this.writeIf(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(id),
+        UpdateExpression: 'SET notifyLease = :until, notifyToken = :token',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(notifyLease) OR notifyLease < :now)',
+        ExpressionAttributeValues: {
+          ':until': now.getTime() + leaseMs,
+          ':now': now.getTime(),
+          ':token': lease.token,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const request = toRequest(out?.Attributes);
+    return request ? { request, lease } : undefined;
   }
 
   /** Stores the permalink of the request's approval message next to its channel and ts. */
@@ -442,58 +457,28 @@ export class RequestStore {
    * if the run still holds it; throws NotifyLeaseLostError otherwise, and the run stops.
    * `posting` marks that the approval message is about to be posted (see the notifier).
    */
-  async recordNotified(
-    lease: NotifyLease,
-    now: Date,
-    progress: {
-      notifiedSeq?: number;
-      message?: RestoreRequest['message'];
-      posting?: string;
-      /** How far each further notice kind (DM, audit line, Home) has got. */
-      noticeSeqs?: Record<string, number>;
-      /** The request version the approval message now shows. */
-      drawnVersion?: number;
-    },
-  ): Promise<void> {
+  async recordNotified(lease: NotifyLease, now: Date, progress: NotifyProgress): Promise<void> {
     const values: Record<string, unknown> = {
       ':token': lease.token,
       ':until': now.getTime() + lease.leaseMs,
     };
     const sets = ['notifyLease = :until'];
-    if (progress.notifiedSeq !== undefined) {
-      sets.push('notifiedSeq = :seq');
-      values[':seq'] = progress.notifiedSeq;
+    for (const [field, attribute] of PROGRESS_ATTRIBUTES) {
+      const value = progress[field];
+      if (value === undefined) continue;
+      sets.push(`${attribute} = :${attribute}`);
+      values[`:${attribute}`] = value;
     }
-    if (progress.message) {
-      sets.push('message = :m');
-      values[':m'] = progress.message;
-    }
-    if (progress.noticeSeqs) {
-      sets.push('noticeSeqs = :n');
-      values[':n'] = progress.noticeSeqs;
-    }
-    if (progress.drawnVersion !== undefined) {
-      sets.push('drawnVersion = :drawn');
-      values[':drawn'] = progress.drawnVersion;
-    }
-    if (progress.posting) {
-      sets.push('messagePosting = :posting');
-      values[':posting'] = progress.posting;
-    }
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keyOf(lease.id),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'notifyToken = :token',
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new NotifyLeaseLostError(lease.id);
-      throw err;
-    }
+    const recorded = await this.writeIf(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(lease.id),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'notifyToken = :token',
+        ExpressionAttributeValues: values,
+      }),
+    );
+    if (!recorded) throw new NotifyLeaseLostError(lease.id);
   }
 
   /**
@@ -504,7 +489,7 @@ export class RequestStore {
    */
   async releaseNotify(lease: NotifyLease, notifiedSeq: number): Promise<'done' | 'more' | 'lost'> {
     const release = (expression: string, condition: string, values: Record<string, unknown>) =>
-      this.doc.send(
+      this.writeIf(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(lease.id),
@@ -513,23 +498,13 @@ export class RequestStore {
           ExpressionAttributeValues: { ':token': lease.token, ...values },
         }),
       );
-    try {
-      await release(
-        'REMOVE notifyLease, notifyToken, outbox',
-        'notifyToken = :token AND size(events) <= :seq',
-        { ':seq': notifiedSeq },
-      );
-      return 'done';
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
-    try {
-      await release('REMOVE notifyLease, notifyToken', 'notifyToken = :token', {});
-      return 'more';
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return 'lost';
-      throw err;
-    }
+    const drained = await release(
+      'REMOVE notifyLease, notifyToken, outbox',
+      'notifyToken = :token AND size(events) <= :seq',
+      { ':seq': notifiedSeq },
+    );
+    if (drained) return 'done';
+    return (await release('REMOVE notifyLease, notifyToken', 'notifyToken = :token', {})) ? 'more' : 'lost';
   }
 
   /** Attributes computed from the request: index keys and TTL. */
