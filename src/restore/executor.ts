@@ -75,8 +75,10 @@ async function write(
 export async function executeRequest(
   deps: RestoreDeps,
   requestId: string,
+  /** The request as the caller just read it (the watcher's sweep); saves the first read. */
+  initial?: RestoreRequest,
 ): Promise<RestoreRequest | undefined> {
-  const req = await deps.store.get(requestId);
+  const req = initial ?? (await deps.store.get(requestId));
   if (req?.status !== 'APPROVED') return req;
   const problem = await approvalProblem(deps.config, deps.directory, req);
   if (problem) return refuseUnverified(deps, req, problem);

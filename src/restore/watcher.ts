@@ -167,10 +167,7 @@ export async function pollRestore(deps: RestoreDeps, initial: RestoreRequest): P
       { actor: 'bot', action: 'active' },
       'complete',
     );
-    if (ended && req.copySettings) {
-      const active = await deps.store.get(req.id);
-      if (active) await startRequestedCopy(deps, active);
-    }
+    if (ended) await startRequestedCopy(deps, ended);
     return true;
   }
   const changed = table.status !== restore.tableStatus;
@@ -309,7 +306,14 @@ export async function sweep(
     waiting.filter((r) => isExpired(r, deps.now())),
     CONCURRENCY,
     guard('expiry', async (req) => {
-      const outcome = await applyDecision(deps, req.id, 'bot', 'expire', (r) => decideExpire(r, deps.now()));
+      const outcome = await applyDecision(
+        deps,
+        req.id,
+        'bot',
+        'expire',
+        (r) => decideExpire(r, deps.now()),
+        req,
+      );
       if (outcome.ok) result.expired += 1;
     }),
   );
@@ -342,7 +346,7 @@ export async function sweep(
     approved,
     CONCURRENCY,
     guard('start', async (req) => {
-      const after = await executeRequest(deps, req.id);
+      const after = await executeRequest(deps, req.id, req);
       if (after?.restore?.startedAt) result.started += 1;
     }),
   );
