@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { AwsOperationError } from './aws/errors.ts';
+import { sessionScopeOf, tableArn } from './aws/session-policy.ts';
 import type { TargetAccount } from './aws/types.ts';
 import {
   backupCandidatesMessage,
@@ -16,7 +17,7 @@ import type { SlackMessage } from './blocks/types.ts';
 import { RECOVERY_POINT_ARN } from './commands/tokenize.ts';
 import { MAX_BACKUPS_LIMIT } from './commands/types.ts';
 import { mapLimited } from './concurrency.ts';
-import type { EnvironmentConfig } from './config.ts';
+import { type EnvironmentConfig, environmentNamed } from './config.ts';
 import type { Job, JobOf, ReplyTo } from './jobs.ts';
 import { executeRequest } from './restore/executor.ts';
 import { authoriseRequester, isApprover } from './restore/policy.ts';
@@ -53,12 +54,6 @@ function filterSummary(job: JobOf<'backups.list'>): string {
     .join(', ');
 }
 
-/** The table's ARN in the environment's account (AWS Backup lists recovery points by resource ARN). */
-function tableArnIn(env: EnvironmentConfig, table: string): string {
-  const partition = env.roleArn.split(':')[1] ?? 'aws';
-  return `arn:${partition}:dynamodb:${env.region}:${env.accountId}:table/${table}`;
-}
-
 /**
  * Backups and, for one table with --type AWS_BACKUP or ALL, its AWS Backup recovery points
  * (ListRecoveryPointsByResource: DynamoDB's ListBackups does not list what AWS Backup made), newest
@@ -83,7 +78,7 @@ async function listEntries(
   if (!withPoints) return { entries: backups };
   let points: ListedBackup[];
   try {
-    points = (await target.recoveryPoints.listForTable(tableArnIn(env, table), table))
+    points = (await target.recoveryPoints.listForTable(tableArn(sessionScopeOf(env), table), table))
       .filter((p) => !since || Date.parse(p.createdAt) >= since.getTime())
       .map((p) => ({ ...p, kind: 'recovery-point' as const }));
   } catch (err) {
@@ -277,9 +272,7 @@ function withSettings(deps: WorkerDeps): (WorkerDeps & SettingsDeps) | undefined
 async function showSettings(deps: WorkerDeps, job: JobOf<'settings.show'>): Promise<SlackMessage> {
   const req = await deps.store.get(job.requestId);
   if (!req) return errorMessage(`There is no restore request ${job.requestId}.`);
-  const env = Object.hasOwn(deps.config.environments, req.environment)
-    ? deps.config.environments[req.environment]
-    : undefined;
+  const env = environmentNamed(deps.config, req.environment);
   const approver = env ? await isApprover(env, job.userId, deps.directory) : false;
   const requester = req.requesterId === job.userId;
   if (!approver && !requester) {
