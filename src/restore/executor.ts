@@ -8,12 +8,12 @@ import { approvalProblem } from './policy.ts';
 import type { RestoreDeps } from './service.ts';
 import {
   restoredFrom,
-  type StartedJob,
   sourceSessionStatements,
   sourceTargetStatements,
   startOperation,
   startRestore,
 } from './sources/index.ts';
+import type { StartedJob } from './sources/types.ts';
 import type { RequestFailure, RestoreRequest } from './types.ts';
 
 /** Retryable start errors (throttling, account limits, a busy backup) are retried for this long. */

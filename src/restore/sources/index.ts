@@ -132,15 +132,3 @@ export function sourceAuditFields(source: RestoreSource): Record<string, string>
 export function sourceForSettings(source: RestoreSource): SettingsSource {
   return sourceModule(source.kind).settingsSource(source);
 }
-
-export type {
-  PolicyStatement,
-  Resolution,
-  SessionScope,
-  SettingsSource,
-  SourceContext,
-  SourceExecModule,
-  SourceView,
-  SourceViewModule,
-  StartedJob,
-};

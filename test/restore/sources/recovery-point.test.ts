@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetAccount } from '../../../src/aws/types.ts';
 import type { EnvironmentConfig } from '../../../src/config.ts';
 import {
-  type Resolution,
   resolveSource,
   restoredFrom,
   sourceAuditFields,
@@ -14,6 +13,7 @@ import {
   restoreJobToken,
   restoreMetadataOverrides,
 } from '../../../src/restore/sources/recovery-point/exec.ts';
+import type { Resolution } from '../../../src/restore/sources/types.ts';
 import type { RecoveryPointSource, RestoreOverrides, RestoreSource } from '../../../src/restore/types.ts';
 import { type FakeAws, startFakeAws } from '../../../src/sandbox/fake-aws.ts';
 import { restoreTestConfig, targetOnFake, useFakeAws } from '../../helpers/restore.ts';
