@@ -1,5 +1,6 @@
 import { AssumeRoleCommand, type AssumeRoleCommandOutput, type STSClient } from '@aws-sdk/client-sts';
-import { type BotConfig, environmentNamed } from '../config.ts';
+import { type BotConfig, type EnvironmentConfig, environmentNamed } from '../config.ts';
+import { createStsClient } from './clients.ts';
 import { AwsOperationError, mapAwsError } from './errors.ts';
 import { type SessionJob, sessionPolicyJson, sessionScopeOf } from './session-policy.ts';
 
@@ -33,6 +34,18 @@ export function roleSessionName(slackUserId: string, tag?: string): string {
   const room = MAX_SESSION_NAME - base.length - 1;
   if (!cleanTag || room < 1) return base;
   return `${base}-${cleanTag.slice(0, room)}`;
+}
+
+/** The environment of that name; an AwsOperationError naming the known ones otherwise. */
+export function requireEnvironment(config: BotConfig, environment: string): EnvironmentConfig {
+  const env = environmentNamed(config, environment);
+  if (env) return env;
+  throw new AwsOperationError({
+    code: 'UnknownEnvironment',
+    operation: 'AssumeRole',
+    retryable: false,
+    userMessage: `Unknown environment "${environment}". Known environments: ${Object.keys(config.environments).join(', ')}.`,
+  });
 }
 
 interface CacheEntry {
@@ -94,6 +107,21 @@ export class RoleSessions {
     return pending;
   }
 
+  /**
+   * The credential provider an SDK client of one session is given: it goes back to this cache,
+   * which re-assumes the role when the one-hour session runs out. The role is assumed once up
+   * front, so a broken trust policy surfaces as one clear AssumeRole error, not one per call.
+   */
+  async provider(
+    environment: string,
+    slackUserId: string,
+    tag: string | undefined,
+    job: SessionJob,
+  ): Promise<() => Promise<RoleCredentials>> {
+    await this.credentialsFor(environment, slackUserId, tag, job);
+    return () => this.credentialsFor(environment, slackUserId, tag, job);
+  }
+
   private isFresh(credentials: RoleCredentials): boolean {
     return credentials.expiration.getTime() - this.refreshBeforeMs > this.now().getTime();
   }
@@ -114,15 +142,7 @@ export class RoleSessions {
     job: SessionJob,
     tag?: string,
   ): Promise<RoleCredentials> {
-    const env = environmentNamed(this.config, environment);
-    if (!env) {
-      throw new AwsOperationError({
-        code: 'UnknownEnvironment',
-        operation: 'AssumeRole',
-        retryable: false,
-        userMessage: `Unknown environment "${environment}". Known environments: ${Object.keys(this.config.environments).join(', ')}.`,
-      });
-    }
+    const env = requireEnvironment(this.config, environment);
     const context = {
       operation: 'AssumeRole',
       environment,
@@ -162,4 +182,13 @@ export class RoleSessions {
       expiration: creds.Expiration,
     };
   }
+}
+
+/**
+ * Role sessions made with the bot's own credentials through STS (in the Lambda's region, else the
+ * first environment's): the production wiring of target accounts and settings sessions.
+ */
+export function stsRoleSessions(config: BotConfig, now: () => Date = () => new Date()): RoleSessions {
+  const region = process.env.AWS_REGION ?? Object.values(config.environments)[0]?.region;
+  return new RoleSessions({ sts: createStsClient(region), config, now });
 }

@@ -16,7 +16,7 @@ import {
   type RestoreTableToPointInTimeInput,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { type BotConfig, type EnvironmentConfig, environmentNamed } from '../config.ts';
+import type { BotConfig, EnvironmentConfig } from '../config.ts';
 import type { BackupInfo, RestoreOverrides } from '../restore/types.ts';
 import {
   type BackupClientFactory,
@@ -24,9 +24,9 @@ import {
   createBackupClient,
   type RecoveryPoints,
 } from './backup.ts';
-import { createDynamoDbClient, createStsClient } from './clients.ts';
+import { createDynamoDbClient } from './clients.ts';
 import { type AwsErrorContext, AwsOperationError, mapAwsError } from './errors.ts';
-import { RoleSessions } from './sessions.ts';
+import { type RoleSessions, requireEnvironment, stsRoleSessions } from './sessions.ts';
 import type {
   ListBackupsFilter,
   PitrStatus,
@@ -459,16 +459,8 @@ export function createTargetAccountFactory(init: {
   };
 
   return async (environment, slackUserId, sessionTag, job = { kind: 'lookup' }) => {
-    const env = environmentNamed(init.config, environment);
-    if (!env) {
-      throw new AwsOperationError({
-        code: 'UnknownEnvironment',
-        operation: 'AssumeRole',
-        retryable: false,
-        userMessage: `Unknown environment "${environment}". Known environments: ${Object.keys(init.config.environments).join(', ')}.`,
-      });
-    }
-    await init.sessions.credentialsFor(environment, slackUserId, sessionTag, job);
+    const env = requireEnvironment(init.config, environment);
+    const credentials = await init.sessions.provider(environment, slackUserId, sessionTag, job);
 
     const at = now().getTime();
     const key = JSON.stringify([environment, slackUserId, sessionTag ?? null, job]);
@@ -478,7 +470,6 @@ export function createTargetAccountFactory(init: {
       return cached.target;
     }
     evictIdle(at);
-    const credentials = () => init.sessions.credentialsFor(environment, slackUserId, sessionTag, job);
     const client = clientFactory({ region: env.region, credentials });
     const backupClient = backupClientFactory({ region: env.region, credentials });
     const recoveryPoints = new BackupRecoveryPoints(backupClient, {
@@ -512,7 +503,5 @@ export function createStsTargets(
   config: BotConfig,
   now: () => Date = () => new Date(),
 ): TargetAccountFactory {
-  const region = process.env.AWS_REGION ?? Object.values(config.environments)[0]?.region;
-  const sessions = new RoleSessions({ sts: createStsClient(region), config, now });
-  return createTargetAccountFactory({ config, sessions, now });
+  return createTargetAccountFactory({ config, sessions: stsRoleSessions(config, now), now });
 }
