@@ -219,8 +219,6 @@ export async function createRequest(deps: RestoreDeps, input: NewRequestInput): 
   });
   const found = await resolveSource(target, input.source, {
     envName,
-    accountId: env.accountId,
-    region: env.region,
     overrides: input.overrides,
     now: deps.now(),
     env,

@@ -6,13 +6,11 @@ import type { BackupInfo, RestoreOverrides, RestoreSource, SourceRef } from '../
 
 /** Where and for whom a source is resolved at request time. */
 export interface SourceContext {
-  /** The environment's name, account and region (the role session's). */
+  /** The environment's name. */
   envName: string;
-  accountId: string;
-  region: string;
   overrides: RestoreOverrides;
   now: Date;
-  /** The environment's configuration (e.g. the role AWS Backup restores with). */
+  /** The environment's configuration: account and region (the role session's), AWS Backup's restore role. */
   env: EnvironmentConfig;
 }
 

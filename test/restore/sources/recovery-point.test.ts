@@ -43,8 +43,6 @@ function preflight(
     { kind: 'recovery-point', recoveryPointArn: arn },
     {
       envName: 'prod',
-      accountId: '123456789012',
-      region: 'us-east-1',
       overrides,
       now: NOW,
       env: environment,

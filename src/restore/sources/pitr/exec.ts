@@ -1,4 +1,8 @@
-import { dynamoDbRestoreTargetStatements } from '../../../aws/session-policy.ts';
+import {
+  dynamoDbRestoreTargetStatements,
+  sessionScopeOf,
+  sourceTableArn,
+} from '../../../aws/session-policy.ts';
 import type { TargetAccount } from '../../../aws/types.ts';
 import { formatSpan, formatUtc, formatUtcSeconds } from '../../../blocks/format.ts';
 import type { PitrRef, PitrSource } from '../../types.ts';
@@ -13,17 +17,17 @@ export function describeWindow(window: { earliest: string; latest: string }, now
 }
 
 function where(ctx: SourceContext, region: string): string {
-  return `*${ctx.envName}* (account ${ctx.accountId}, ${region})`;
+  return `*${ctx.envName}* (account ${ctx.env.accountId}, ${region})`;
 }
 
 /** Where a table name or ARN points: its name and region, or a refusal. */
 function locate(ref: PitrRef, ctx: SourceContext): { name: string; region: string } | { refused: string } {
   const arn = TABLE_ARN.exec(ref.table);
-  if (!arn) return { name: ref.table, region: ref.region ?? ctx.region };
+  if (!arn) return { name: ref.table, region: ref.region ?? ctx.env.region };
   const [, , region, account, name] = arn as unknown as [string, string, string, string, string];
-  if (account !== ctx.accountId) {
+  if (account !== ctx.env.accountId) {
     return {
-      refused: `Table ${name} is in account ${account}, but environment *${ctx.envName}* is account ${ctx.accountId}. A point-in-time restore stays in one account: pass --env for the environment of account ${account}.`,
+      refused: `Table ${name} is in account ${account}, but environment *${ctx.envName}* is account ${ctx.env.accountId}. A point-in-time restore stays in one account: pass --env for the environment of account ${account}.`,
     };
   }
   if (ref.region && ref.region !== region) {
@@ -38,7 +42,7 @@ function locate(ref: PitrRef, ctx: SourceContext): { name: string; region: strin
 async function missingTable(target: TargetAccount, ctx: SourceContext, name: string, region: string) {
   const head = `Table ${name} does not exist in ${where(ctx, region)}, so there is nothing to restore to a point in time (a deleted table has no recovery window).`;
   const list = `/backups ${name} --type SYSTEM${ctx.envName ? ` --env ${ctx.envName}` : ''}`;
-  if (region !== ctx.region) {
+  if (region !== ctx.env.region) {
     return `${head} If it was deleted, its SYSTEM backup is in ${region}; check the name (names are case-sensitive) and --source-region.`;
   }
   try {
@@ -96,7 +100,7 @@ export const pitrExec: SourceExecModule<PitrSource, PitrRef> = {
     const source: PitrSource = {
       kind: 'pitr',
       tableName: name,
-      tableArn: table.arn ?? `arn:aws:dynamodb:${region}:${ctx.accountId}:table/${name}`,
+      tableArn: table.arn ?? sourceTableArn(sessionScopeOf(ctx.env), name, region),
       region,
       point: ref.point,
       window,
