@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-backup';
 import type { RecoveryPointInfo } from '../restore/types.ts';
 import { type ClientOptions, MAX_ATTEMPTS } from './clients.ts';
+import { compact, errorName, iso } from './convert.ts';
 import { type AwsErrorContext, AwsOperationError, mapAwsError } from './errors.ts';
 
 /**
@@ -77,14 +78,6 @@ export function createBackupClient(
   });
 }
 
-function iso(date: Date | undefined): string | undefined {
-  return date ? date.toISOString() : undefined;
-}
-
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
 /** `arn:aws:dynamodb:REGION:ACCOUNT:table/NAME` → NAME */
 export function tableNameOfArn(arn: string | undefined): string | undefined {
   return arn ? /:table\/([^/]+)$/.exec(arn)?.[1] : undefined;
@@ -106,11 +99,6 @@ function fromDescription(out: DescribeRecoveryPointCommandOutput, arn: string): 
     moveToColdStorageAt: iso(out.CalculatedLifecycle?.MoveToColdStorageAt),
     deleteAt: iso(out.CalculatedLifecycle?.DeleteAt),
   });
-}
-
-function errorName(err: unknown): string | undefined {
-  const name = (err as { name?: unknown } | null)?.name;
-  return typeof name === 'string' ? name : undefined;
 }
 
 /** AWS Backup of one target account, through one role session's client. */

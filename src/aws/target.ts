@@ -25,6 +25,7 @@ import {
   type RecoveryPoints,
 } from './backup.ts';
 import { createDynamoDbClient } from './clients.ts';
+import { compact, errorName, iso } from './convert.ts';
 import { type AwsErrorContext, AwsOperationError, mapAwsError } from './errors.ts';
 import { type RoleSessions, requireEnvironment, stsRoleSessions } from './sessions.ts';
 import type {
@@ -49,14 +50,6 @@ export type DynamoDbClientFactory = (init: {
 
 /** A cached target unused this long is dropped: its role session has expired by then anyway. */
 const IDLE_EVICT_MS = 2 * 60 * 60 * 1000;
-
-function iso(date: Date | undefined): string | undefined {
-  return date ? date.toISOString() : undefined;
-}
-
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
 
 function fromSummary(summary: BackupSummary): BackupInfo {
   return compact({
@@ -352,7 +345,7 @@ class DynamoDbTargetAccount implements TargetAccount {
       const output = await this.regional(region).send(new DescribeTableCommand({ TableName: tableName }));
       return output.Table ?? {};
     } catch (err) {
-      if ((err as { name?: unknown } | null)?.name === 'ResourceNotFoundException') return undefined;
+      if (errorName(err) === 'ResourceNotFoundException') return undefined;
       throw mapAwsError(err, this.context('DescribeTable', compact({ tableName, region })));
     }
   }
