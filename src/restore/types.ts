@@ -124,10 +124,6 @@ export interface PitrSource {
 }
 
 /**
- * Where a request restores from, resolved and checked at request time (DESIGN, "Where the code
- * grows next"). Each kind has one module in `src/restore/sources/`.
- */
-/**
  * An AWS Backup recovery point of the environment's own account: StartRestoreJob, run by AWS
  * Backup with `restoreRoleArn` (the environment's awsBackupRoleArn when the request was made).
  */
@@ -137,6 +133,10 @@ export interface RecoveryPointSource {
   restoreRoleArn: string;
 }
 
+/**
+ * Where a request restores from, resolved and checked at request time (DESIGN, "Where the code
+ * grows next"). Each kind has one module in `src/restore/sources/`.
+ */
 export type RestoreSource = BackupSource | PitrSource | RecoveryPointSource;
 export type SourceKind = RestoreSource['kind'];
 
@@ -156,13 +156,13 @@ export interface PitrRef {
   point: RestorePoint;
 }
 
-/** What the requester asked to restore from, before the pre-flight resolves it. */
 /** An AWS Backup recovery point to restore, by its ARN. */
 export interface RecoveryPointRef {
   kind: 'recovery-point';
   recoveryPointArn: string;
 }
 
+/** What the requester asked to restore from, before the pre-flight resolves it. */
 export type SourceRef = BackupRef | PitrRef | RecoveryPointRef;
 
 export interface Approval {
