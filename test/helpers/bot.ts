@@ -10,7 +10,7 @@ import { type LocalServer, startLocal } from '../../src/server.ts';
 
 export { manualClock } from './clock.ts';
 
-import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
+import { type SlackApiStand, type SlackMessage, startSlackApi } from '../../src/sandbox/slack-api.ts';
 import {
   appHomeOpenedBody,
   blockActionBody,
@@ -160,6 +160,10 @@ export async function startBot(options: BotOptions = {}) {
       );
       return { status: res.status, body: res.body ? JSON.parse(res.body) : undefined };
     },
+    /** The approval message of a request in the channel. */
+    rootOf: (id: string) => approvalMessageIn(slack, id),
+    /** The threaded replies under a request's approval message, in post order. */
+    threadOf: (id: string) => threadIn(slack, id),
     /** Runs the watcher once and waits for everything it handed off. */
     async watch() {
       await server.watchOnce();
@@ -183,4 +187,26 @@ export type Bot = Awaited<ReturnType<typeof startBot>>;
 export function messageText(message: { text?: unknown; blocks?: unknown } | undefined): string {
   if (!message) return '';
   return `${String(message.text ?? '')}\n${JSON.stringify(message.blocks ?? [])}`;
+}
+
+/** The request ID a text names (an ack, a reply); throws when there is none, so tests read plainly. */
+export function requestIdIn(text: string | undefined): string {
+  const id = /R-[0-9A-Z]{6}/.exec(text ?? '')?.[0];
+  if (!id) throw new Error(`no request id in ${text}`);
+  return id;
+}
+
+/** The approval message of request `id`: the top-level message in the channel that names it. */
+export function approvalMessageIn(
+  slack: SlackApiStand,
+  id: string,
+  channel = CHANNEL,
+): SlackMessage | undefined {
+  return slack.messages(channel).find((m) => !m.thread_ts && messageText(m).includes(id));
+}
+
+/** The threaded replies under request `id`'s approval message, in post order. */
+export function threadIn(slack: SlackApiStand, id: string, channel = CHANNEL): SlackMessage[] {
+  const root = approvalMessageIn(slack, id, channel);
+  return root ? slack.thread(channel, root.ts).filter((m) => m.ts !== root.ts) : [];
 }

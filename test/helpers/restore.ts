@@ -25,6 +25,7 @@ import { notifyRequest } from '../../src/slack/notifier.ts';
 import { runJob } from '../../src/worker.ts';
 import {
   APPROVER,
+  approvalMessageIn,
   BOT_TOKEN,
   CHANNEL,
   manualClock,
@@ -32,6 +33,7 @@ import {
   ONCALL,
   REQUESTER,
   testConfig,
+  threadIn,
 } from './bot.ts';
 import { startTestStore } from './store.ts';
 
@@ -151,8 +153,6 @@ export async function startRestoreHarness(options: HarnessOptions) {
   dispatcher.attach((job) => runJob(deps, job));
 
   const idle = () => dispatcher.idle();
-  const rootOf = (id: string): SlackMessage | undefined =>
-    slack.messages(CHANNEL).find((m) => !m.thread_ts && messageText(m).includes(id));
 
   return {
     fake: options.fake,
@@ -172,12 +172,9 @@ export async function startRestoreHarness(options: HarnessOptions) {
       return result;
     },
     /** The approval message of a request in the channel. */
-    rootOf,
+    rootOf: (id: string) => approvalMessageIn(slack, id),
     /** The threaded replies under a request's approval message, in post order. */
-    threadOf(id: string): SlackMessage[] {
-      const root = rootOf(id);
-      return root ? slack.thread(CHANNEL, root.ts) : [];
-    },
+    threadOf: (id: string) => threadIn(slack, id),
     /** The stored request; throws when it is missing so tests read plainly. */
     async request(id: string): Promise<RestoreRequest> {
       const req = await deps.store.get(id);

@@ -18,7 +18,7 @@ import {
   slashCommandBody,
 } from '../../src/sandbox/slack-requests.ts';
 import { startEmbeddedDynamo } from '../../src/store/embedded.ts';
-import { APPROVER, CHANNEL, messageText, REQUESTER, SIGNING_SECRET } from '../helpers/bot.ts';
+import { APPROVER, CHANNEL, messageText, REQUESTER, requestIdIn, SIGNING_SECRET } from '../helpers/bot.ts';
 import {
   BOT_TOKEN_PARAM,
   type LambdaBot,
@@ -56,13 +56,6 @@ afterAll(async () => bot?.close());
 beforeEach(() => {
   bot.takeJobs();
 });
-
-/** The request ID an acknowledgement names. */
-function requestIdOf(text: string | undefined): string {
-  const id = /R-[0-9A-Z]{6}/.exec(text ?? '')?.[0];
-  if (!id) throw new Error(`no request id in ${text}`);
-  return id;
-}
 
 describe('Lambda handler entry points', () => {
   it('exports two-argument async handlers, as Node 24 runtimes require', async () => {
@@ -192,7 +185,7 @@ describe('/restore through the slack, worker and watcher functions', () => {
     // The slash command: an ack naming the request, and one restore.request job.
     const req = await bot.command('/restore', 'MusicCollectionBackup Music-restored --reason "x"');
     expect(req.result.statusCode).toBe(200);
-    const id = requestIdOf(req.ack.text);
+    const id = requestIdIn(req.ack.text);
     const [requestJob, ...extra] = bot.takeJobs();
     expect(extra).toHaveLength(0);
     expect(requestJob).toMatchObject({
@@ -431,7 +424,7 @@ describe('fake AWS DynamoDB pass-through', () => {
 describe('the Home tab through the slack function', () => {
   it('publishes the Home tab on app_home_opened, and an approval from it reaches the worker', async () => {
     const req = await bot.command('/restore', 'MusicCollectionBackup Music-home-lambda');
-    const id = requestIdOf(req.ack.text);
+    const id = requestIdIn(req.ack.text);
     await bot.drain();
 
     const opened = await bot.send(appHomeOpenedBody(APPROVER));

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESTORE_MODAL_INPUTS } from '../../src/blocks/modal.ts';
 import { REJECT_REASON_ACTION, REJECT_REASON_BLOCK } from '../../src/blocks/reject.ts';
-import { APPROVER, type Bot, CHANNEL, messageText, REQUESTER, STRANGER, startBot } from '../helpers/bot.ts';
+import {
+  APPROVER,
+  type Bot,
+  CHANNEL,
+  messageText,
+  REQUESTER,
+  requestIdIn,
+  STRANGER,
+  startBot,
+} from '../helpers/bot.ts';
 
 let bot: Bot;
 
@@ -31,12 +40,6 @@ function formValues(fields: Partial<Record<keyof typeof RESTORE_MODAL_INPUTS, st
     };
   }
   return values;
-}
-
-function requestIdIn(text: string): string {
-  const id = /R-[0-9A-Z]{6}/.exec(text)?.[0];
-  if (!id) throw new Error(`no request id in ${text}`);
-  return id;
 }
 
 describe('the /restore form', () => {

@@ -9,9 +9,11 @@ import {
   manualClock,
   messageText,
   REQUESTER,
+  requestIdIn,
   STRANGER,
   startBot,
 } from '../helpers/bot.ts';
+import { texts } from '../helpers/restore.ts';
 
 const AUDIT = 'C0AUDIT';
 
@@ -38,21 +40,6 @@ afterAll(async () => {
   await fake.close();
   await slack.close();
 });
-
-function requestIdOf(ack: { text?: string }): string {
-  const id = /R-[0-9A-Z]{6}/.exec(ack.text ?? '')?.[0];
-  if (!id) throw new Error(`no request id in ${ack.text}`);
-  return id;
-}
-
-function rootOf(id: string) {
-  return slack.messages(CHANNEL).find((m) => !m.thread_ts && messageText(m).includes(id));
-}
-
-function threadOf(id: string): string[] {
-  const root = rootOf(id);
-  return root ? slack.thread(CHANNEL, root.ts).map((m) => messageText(m)) : [];
-}
 
 function homeOf(user: string): string {
   return JSON.stringify(slack.homeViews.get(user)?.blocks ?? []);
@@ -81,8 +68,8 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
       '/restore',
       'MusicCollectionBackup Music-notices --reason "INC-9 rows lost"',
     );
-    const id = requestIdOf(asked.ack);
-    const root = rootOf(id);
+    const id = requestIdIn(asked.ack.text);
+    const root = bot.rootOf(id);
     expect(root).toBeDefined();
     // The approver's open Home tab shows the request with the channel's buttons and confirmation.
     expect(waitingSection(APPROVER)).toContain(id);
@@ -94,11 +81,11 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
     // Nine minutes: no reminder yet; ten: one, mentioning every approver; again: still one.
     clock.advance(9 * 60_000);
     await bot.watch();
-    expect(threadOf(id).filter((t) => t.includes(':bell:'))).toHaveLength(0);
+    expect(texts(bot.threadOf(id)).filter((t) => t.includes(':bell:'))).toHaveLength(0);
     clock.advance(60_000);
     await bot.watch();
     await bot.watch();
-    const reminders = threadOf(id).filter((t) => t.includes(':bell:'));
+    const reminders = texts(bot.threadOf(id)).filter((t) => t.includes(':bell:'));
     expect(reminders).toHaveLength(1);
     expect(reminders[0]).toContain(`<@${APPROVER}>`);
     expect(reminders[0]).toContain(`<@${APPROVER2}>`);
@@ -129,7 +116,7 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
     // Reminders stop with the decision, however late the clock runs.
     clock.advance(30 * 60_000);
     await bot.watch();
-    expect(threadOf(id).filter((t) => t.includes(':bell:'))).toHaveLength(1);
+    expect(texts(bot.threadOf(id)).filter((t) => t.includes(':bell:'))).toHaveLength(1);
 
     const lines = slack.messages(AUDIT).map((m) => messageText(m));
     expect(lines).toHaveLength(4);
@@ -146,7 +133,7 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
     const clock = manualClock();
     bot = await startBot({ fake, slack, now: clock.now });
     const asked = await bot.command('/restore', 'MusicCollectionBackup Music-home-refusals');
-    const id = requestIdOf(asked.ack);
+    const id = requestIdIn(asked.ack.text);
     const opened = slack.callsOf('views.open').length;
 
     await bot.clickHome(`request_approve.${id}`, id, REQUESTER);
@@ -162,10 +149,10 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
     expect(modals[1]).toContain('Only approvers');
     expect(modals[2]).toContain('Only approvers');
     expect(fake.restoreCalls.filter((c) => c.TargetTableName === 'Music-home-refusals')).toHaveLength(0);
-    expect(messageText(rootOf(id))).toContain('PENDING');
+    expect(messageText(bot.rootOf(id))).toContain('PENDING');
     // The clicker's Home is drawn again; nothing was posted to the thread.
     expect(slack.homeViews.has(STRANGER)).toBe(true);
-    expect(threadOf(id)).toHaveLength(0);
+    expect(texts(bot.threadOf(id))).toHaveLength(0);
 
     // Reject from the Home tab opens the same reason modal as in the channel.
     await bot.clickHome(`request_reject.${id}`, id, APPROVER);

@@ -1,7 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
 import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
-import { APPROVER, type Bot, manualClock, messageText, startBot } from '../helpers/bot.ts';
+import { APPROVER, type Bot, manualClock, messageText, requestIdIn, startBot } from '../helpers/bot.ts';
+import { texts } from '../helpers/restore.ts';
 
 /**
  * Point-in-time recovery end to end through the bot as `npm start` runs it (HTTP receiver,
@@ -44,38 +45,18 @@ beforeAll(async () => {
   });
   bot = await startBot({ fake, slack, now: clock.now });
 });
-afterEach(() => {
-  // Each test may move the clock; the watcher reads it.
-});
 afterAll(async () => {
   await bot.close();
   await fake.close();
   await slack.close();
 });
 
-function requestIdOf(text: string | undefined): string {
-  const id = /R-[0-9A-Z]{6}/.exec(text ?? '')?.[0];
-  if (!id) throw new Error(`no request id in ${text}`);
-  return id;
-}
-
-function approvalMessage(id: string) {
-  return slack.messages('C0INCIDENTS').find((m) => !m.thread_ts && messageText(m).includes(id));
-}
-
-function threadOf(id: string): string[] {
-  const root = approvalMessage(id);
-  return root
-    ? slack
-        .thread('C0INCIDENTS', root.ts)
-        .filter((m) => m.ts !== root.ts)
-        .map((m) => messageText(m))
-    : [];
-}
+/** The text of each reply under a request's approval message. */
+const threadOf = (id: string) => texts(bot.threadOf(id));
 
 /** The Approve button's confirm dialog text. */
 function confirmText(id: string): string {
-  const blocks = (approvalMessage(id)?.blocks ?? []) as {
+  const blocks = (bot.rootOf(id)?.blocks ?? []) as {
     type: string;
     elements?: { action_id?: string; confirm?: { text?: { text?: string } } }[];
   }[];
@@ -102,12 +83,12 @@ describe('/restore pitr end to end', () => {
     const { ack, answer } = await request(
       'pitr Orders Orders-0955 --at "2026-12-02 09:55" --reason "INC-9 bad deploy at 09:56"',
     );
-    const id = requestIdOf(ack);
+    const id = requestIdIn(ack);
     expect(ack).toContain('point-in-time recovery of table Orders at 2026-12-02 09:55:00 UTC');
     expect(answer).toContain(id);
     expect(answer).toContain('has no time zone, so it was read as UTC: 2026-12-02 09:55:00 UTC');
 
-    const text = messageText(approvalMessage(id));
+    const text = messageText(bot.rootOf(id));
     for (const part of [
       'restore table `Orders` as it was at *2026-12-02 09:55:00 UTC, 14 minutes before this request*',
       'source region `us-east-1`',
@@ -124,7 +105,7 @@ describe('/restore pitr end to end', () => {
     expect(fake.pitrRestoreCalls).toHaveLength(0);
 
     clock.advance(60_000);
-    await bot.click('request_approve', id, APPROVER, approvalMessage(id)!.ts);
+    await bot.click('request_approve', id, APPROVER, bot.rootOf(id)!.ts);
 
     expect(fake.pitrRestoreCalls).toHaveLength(1);
     const call = fake.pitrRestoreCalls[0]!;
@@ -160,20 +141,20 @@ describe('/restore pitr end to end', () => {
 
   it('restores across regions: a table ARN of us-west-2 into the environment’s us-east-1 at the latest restorable time', async () => {
     const { ack } = await request(`pitr ${ordersArn('us-west-2')} Orders-from-west --latest`);
-    const id = requestIdOf(ack);
+    const id = requestIdIn(ack);
     // The pre-flight read the source in its own region.
     expect(fake.callsOf('DescribeContinuousBackups').at(-1)).toMatchObject({
       region: 'us-west-2',
       params: { TableName: 'Orders' },
     });
-    const text = messageText(approvalMessage(id));
+    const text = messageText(bot.rootOf(id));
     expect(text).toContain('as of *the latest restorable time, resolved when the restore starts*');
     expect(text).toContain('source region `us-west-2`');
     expect(confirmText(id)).toContain(
       'Restore table Orders (us-west-2) as it was at its latest restorable time',
     );
 
-    await bot.click('request_approve', id, APPROVER, approvalMessage(id)!.ts);
+    await bot.click('request_approve', id, APPROVER, bot.rootOf(id)!.ts);
 
     expect(fake.pitrRestoreCalls.at(-1)).toEqual({
       SourceTableArn: ordersArn('us-west-2'),
@@ -192,8 +173,8 @@ describe('/restore pitr end to end', () => {
 
   it('takes the source region from --source-region for a table name', async () => {
     const { ack } = await request('pitr Orders Orders-west-by-name --ago 1h --source-region us-west-2');
-    const id = requestIdOf(ack);
-    await bot.click('request_approve', id, APPROVER, approvalMessage(id)!.ts);
+    const id = requestIdIn(ack);
+    await bot.click('request_approve', id, APPROVER, bot.rootOf(id)!.ts);
     expect(fake.pitrRestoreCalls.at(-1)).toMatchObject({
       SourceTableArn: ordersArn('us-west-2'),
       TargetTableName: 'Orders-west-by-name',
@@ -204,8 +185,8 @@ describe('/restore pitr end to end', () => {
     const { ack } = await request(
       '--source-table-name Carts --target-table-name Carts-cli --restore-date-time 2026-12-01T12:00:00Z --billing-mode-override PAY_PER_REQUEST',
     );
-    const id = requestIdOf(ack);
-    await bot.click('request_approve', id, APPROVER, approvalMessage(id)!.ts);
+    const id = requestIdIn(ack);
+    await bot.click('request_approve', id, APPROVER, bot.rootOf(id)!.ts);
     expect(fake.pitrRestoreCalls.at(-1)).toMatchObject({
       SourceTableArn: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/Carts`,
       RestoreDateTime: Date.parse('2026-12-01T12:00:00Z') / 1000,
@@ -270,10 +251,10 @@ describe('/restore pitr execution errors', () => {
   it('fails with a plain explanation when point-in-time recovery was turned off after the request', async () => {
     fake.addTable('Payments', 'ACTIVE', { pitr: true, createdAt: new Date(START.getTime() - 3 * DAY) });
     const { ack } = await request('pitr Payments Payments-r --ago 30m');
-    const id = requestIdOf(ack);
+    const id = requestIdIn(ack);
     delete fake.settings.of('Payments').pitr;
 
-    await bot.click('request_approve', id, APPROVER, approvalMessage(id)!.ts);
+    await bot.click('request_approve', id, APPROVER, bot.rootOf(id)!.ts);
 
     const final = threadOf(id).at(-1) ?? '';
     expect(final).toContain('*failed*');
@@ -284,11 +265,11 @@ describe('/restore pitr execution errors', () => {
 
   it('retries a throttled start and then restores', async () => {
     const { ack } = await request('pitr Carts Carts-throttled --latest');
-    const id = requestIdOf(ack);
+    const id = requestIdIn(ack);
     // More throttles than the SDK's four attempts ride out.
     fake.failNext('RestoreTableToPointInTime', 'ThrottlingException', { times: 4 });
 
-    await bot.click('request_approve', id, APPROVER, approvalMessage(id)!.ts);
+    await bot.click('request_approve', id, APPROVER, bot.rootOf(id)!.ts);
     expect(threadOf(id).at(-1)).toContain('could not start the restore yet');
 
     expect(fake.tables.has('Carts-throttled')).toBe(false);

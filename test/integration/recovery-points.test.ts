@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeRecoveryPoint } from '../../src/sandbox/fake-backup.ts';
-import { type Bot, messageText, startBot } from '../helpers/bot.ts';
+import { type Bot, messageText, requestIdIn, startBot } from '../helpers/bot.ts';
+import { texts } from '../helpers/restore.ts';
 
 const DAY = 24 * 3600_000;
 let bot: Bot;
@@ -122,22 +123,8 @@ describe('/backups describe RECOVERY_POINT_ARN through npm start', () => {
 });
 
 describe('/restore RECOVERY_POINT_ARN through npm start', () => {
-  function requestIdOf(ack: { text?: string }): string {
-    const id = /R-[0-9A-Z]{6}/.exec(ack.text ?? '')?.[0];
-    if (!id) throw new Error(`no request id in ${ack.text}`);
-    return id;
-  }
-  const approvalMessage = (id: string) =>
-    bot.slack.messages('C0INCIDENTS').find((m) => !m.thread_ts && messageText(m).includes(id));
-  const threadOf = (id: string) => {
-    const root = approvalMessage(id);
-    return root
-      ? bot.slack
-          .thread('C0INCIDENTS', root.ts)
-          .filter((m) => m.ts !== root.ts)
-          .map((m) => messageText(m))
-      : [];
-  };
+  /** The text of each reply under a request's approval message. */
+  const threadOf = (id: string) => texts(bot.threadOf(id));
 
   it.each([
     ['cold storage', () => cold.arn, 'is in cold storage'],
@@ -161,8 +148,8 @@ describe('/restore RECOVERY_POINT_ARN through npm start', () => {
       '/restore',
       `--recovery-point-arn ${warm.arn} --target-table-name Payments-restored --reason "INC-9 bad migration"`,
     );
-    const id = requestIdOf(req.ack);
-    const posted = approvalMessage(id);
+    const id = requestIdIn(req.ack.text);
+    const posted = bot.rootOf(id);
     const text = messageText(posted);
     for (const part of [
       'prod-daily',
@@ -204,7 +191,7 @@ describe('/restore RECOVERY_POINT_ARN through npm start', () => {
 
   it('ends the request FAILED with AWS Backup’s status message when the job fails', async () => {
     const req = await bot.command('/restore', `${warm.arn} Payments-kms`);
-    const id = requestIdOf(req.ack);
+    const id = requestIdIn(req.ack.text);
     bot.fake.backup.endNextJob(
       'FAILED',
       'Access denied to KMS key arn:aws:kms:us-east-1:123456789012:key/k9',

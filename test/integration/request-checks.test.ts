@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bot, messageText, startBot } from '../helpers/bot.ts';
+import { type Bot, messageText, requestIdIn, startBot } from '../helpers/bot.ts';
 
 /** Pre-flight checks of a /restore request: each refusal says why and stores nothing. */
 let bot: Bot;
@@ -64,7 +64,7 @@ describe('/restore pre-flight', () => {
 
   it('refuses a second open request for the same target table', async () => {
     const first = await bot.command('/restore', 'OrdersIndexed Orders-twice');
-    const id = /R-[0-9A-Z]{6}/.exec(first.ack.text ?? '')?.[0];
+    const id = requestIdIn(first.ack.text);
     expect(await refusal('OrdersIndexed Orders-twice')).toContain(
       `Request ${id} (PENDING) already restores into Orders-twice`,
     );

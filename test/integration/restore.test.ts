@@ -9,6 +9,7 @@ import {
   messageText,
   ONCALL,
   REQUESTER,
+  requestIdIn,
   STRANGER,
   startBot,
 } from '../helpers/bot.ts';
@@ -39,22 +40,6 @@ afterAll(async () => {
   await slack.close();
 });
 
-/** The request ID the ack announced. */
-function requestIdOf(ack: { text?: string }): string {
-  const id = /R-[0-9A-Z]{6}/.exec(ack.text ?? '')?.[0];
-  if (!id) throw new Error(`no request id in ${ack.text}`);
-  return id;
-}
-
-function approvalMessage(id: string) {
-  return slack.messages('C0INCIDENTS').find((m) => !m.thread_ts && messageText(m).includes(id));
-}
-
-function threadOf(id: string) {
-  const root = approvalMessage(id);
-  return root ? slack.thread('C0INCIDENTS', root.ts).filter((m) => m.ts !== root.ts) : [];
-}
-
 describe('/restore end to end through npm start', () => {
   it('requests, refuses self-approval and outsiders, approves, restores and reports ACTIVE', async () => {
     const clock = manualClock();
@@ -63,10 +48,10 @@ describe('/restore end to end through npm start', () => {
       '/restore',
       `MusicCollectionBackup Music-restored --reason “INC-7 rows lost”`,
     );
-    const id = requestIdOf(req.ack);
+    const id = requestIdIn(req.ack.text);
     expect(messageText(req.responses()[0])).toContain(id);
 
-    const posted = approvalMessage(id);
+    const posted = bot.rootOf(id);
     const text = messageText(posted);
     for (const part of [
       'MusicCollectionBackup',
@@ -102,14 +87,14 @@ describe('/restore end to end through npm start', () => {
     clock.advance(60_000);
     await bot.watch();
 
-    const thread = threadOf(id).map((m) => messageText(m));
+    const thread = bot.threadOf(id).map((m) => messageText(m));
     expect(thread.some((t) => /approved/i.test(t))).toBe(true);
     expect(thread.some((t) => /started|CREATING/i.test(t))).toBe(true);
     const final = thread.at(-1) ?? '';
     expect(final).toMatch(/ACTIVE/);
     expect(final).toMatch(/TTL/);
     expect(final).toContain('console.aws.amazon.com');
-    expect(messageText(approvalMessage(id))).not.toContain('request_approve');
+    expect(messageText(bot.rootOf(id))).not.toContain('request_approve');
     expect(fake.tables.get('Music-restored')?.status).toBe('ACTIVE');
 
     const actions = bot.audit.filter((a) => a.requestId === id).map((a) => a.action);
@@ -120,8 +105,8 @@ describe('/restore end to end through npm start', () => {
     const dataDir = `${process.env.TMPDIR ?? '/tmp'}/restore-bot-restart-${process.pid}`;
     bot = await startBot({ fake, slack, dataDir });
     const req = await bot.command('/restore', `${backupArn} Music-after-restart`);
-    const id = requestIdOf(req.ack);
-    expect(approvalMessage(id)).toBeDefined();
+    const id = requestIdIn(req.ack.text);
+    expect(bot.rootOf(id)).toBeDefined();
     await bot.stop();
 
     bot = await startBot({ fake, slack, dataDir });
@@ -134,12 +119,12 @@ describe('/restore end to end through npm start', () => {
   it('needs two distinct approvers where configured, and counts each once', async () => {
     bot = await startBot({ fake, slack });
     const req = await bot.command('/restore', `MusicCollectionBackup Music-two --env two-person`);
-    const id = requestIdOf(req.ack);
+    const id = requestIdIn(req.ack.text);
     await bot.click('request_approve', id, APPROVER);
     const again = await bot.click('request_approve', id, APPROVER);
     expect(messageText(again.responses()[0])).toMatch(/already approved/);
     expect(fake.restoreCalls.some((c) => c.TargetTableName === 'Music-two')).toBe(false);
-    expect(messageText(approvalMessage(id))).toContain('1/2');
+    expect(messageText(bot.rootOf(id))).toContain('1/2');
     await bot.click('request_approve', id, APPROVER2);
     expect(fake.restoreCalls.filter((c) => c.TargetTableName === 'Music-two')).toHaveLength(1);
   });
@@ -147,7 +132,7 @@ describe('/restore end to end through npm start', () => {
   it('starts one restore when two approvers click at the same moment', async () => {
     bot = await startBot({ fake, slack });
     const req = await bot.command('/restore', `MusicCollectionBackup Music-race`);
-    const id = requestIdOf(req.ack);
+    const id = requestIdIn(req.ack.text);
     const clicks = await Promise.all([
       bot.click('request_approve', id, APPROVER),
       bot.click('request_approve', id, APPROVER2),
@@ -170,12 +155,12 @@ describe('/restore end to end through npm start', () => {
   it('lets only the requester cancel, and the message loses its buttons', async () => {
     bot = await startBot({ fake, slack });
     const req = await bot.command('/restore', 'MusicCollectionBackup Music-cancel');
-    const id = requestIdOf(req.ack);
+    const id = requestIdIn(req.ack.text);
     const other = await bot.click('request_cancel', id, APPROVER);
     expect(messageText(other.responses()[0])).toMatch(/can cancel/);
     const cancel = await bot.command('/restore', `cancel ${id}`);
     expect(messageText(cancel.ack)).toContain('cancelled');
-    expect(messageText(approvalMessage(id))).not.toContain('request_approve');
+    expect(messageText(bot.rootOf(id))).not.toContain('request_approve');
     const late = await bot.click('request_approve', id, APPROVER);
     expect(messageText(late.responses()[0])).toMatch(/CANCELLED/);
   });
@@ -184,11 +169,11 @@ describe('/restore end to end through npm start', () => {
     const clock = manualClock();
     bot = await startBot({ fake, slack, now: clock.now });
     const req = await bot.command('/restore', 'MusicCollectionBackup Music-expire');
-    const id = requestIdOf(req.ack);
+    const id = requestIdIn(req.ack.text);
     clock.advance(31 * 60_000);
     const late = await bot.click('request_approve', id, APPROVER);
     expect(messageText(late.responses()[0])).toMatch(/expired/);
-    expect(messageText(approvalMessage(id))).toMatch(/EXPIRED/);
+    expect(messageText(bot.rootOf(id))).toMatch(/EXPIRED/);
     expect(fake.restoreCalls.some((c) => c.TargetTableName === 'Music-expire')).toBe(false);
   });
 });

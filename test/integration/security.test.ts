@@ -16,6 +16,7 @@ import {
   CHANNEL,
   messageText,
   REQUESTER,
+  requestIdIn,
   SIGNING_SECRET,
   STRANGER,
   startBot,
@@ -47,9 +48,7 @@ async function answers(command: '/backups' | '/restore', text: string, user = RE
 /** The request ID in the worker's answer to a /restore request. */
 async function newRequest(target: string): Promise<string> {
   const created = await bot.command('/restore', `Nightly ${target} --reason "issue 8"`);
-  const id = /R-[0-9A-Z]{6}/.exec(messageText(created.responses()[0] as never))?.[0];
-  if (!id) throw new Error(`no request was created: ${messageText(created.responses()[0] as never)}`);
-  return id;
+  return requestIdIn(messageText(created.responses()[0] as never));
 }
 
 describe('regression 8.2: status, help and the modal show only what the caller may use there', () => {
@@ -199,8 +198,7 @@ describe('regression 8.8: requests are tied to this installation and to a bounde
 
   it('ignores a signed click from another app', async () => {
     const created = await bot.command('/restore', 'Nightly Orders-app-restored --reason "regression 8.8"');
-    const id = /R-[0-9A-Z]{6}/.exec(messageText(created.responses()[0] as never))?.[0] ?? '';
-    expect(id).not.toBe('');
+    const id = requestIdIn(messageText(created.responses()[0] as never));
     const body = blockActionBody({
       actionId: 'request_approve',
       value: id,

@@ -8,6 +8,7 @@ import {
   manualClock,
   messageText,
   REQUESTER,
+  requestIdIn,
   STRANGER,
   startBot,
 } from '../helpers/bot.ts';
@@ -30,21 +31,6 @@ afterAll(async () => {
   await slack.close();
 });
 
-function requestIdOf(ack: { text?: string }): string {
-  const id = /R-[0-9A-Z]{6}/.exec(ack.text ?? '')?.[0];
-  if (!id) throw new Error(`no request id in ${ack.text}`);
-  return id;
-}
-
-function approvalMessage(id: string) {
-  return slack.messages('C0INCIDENTS').find((m) => !m.thread_ts && messageText(m).includes(id));
-}
-
-function threadOf(id: string) {
-  const root = approvalMessage(id);
-  return root ? slack.thread('C0INCIDENTS', root.ts).filter((m) => m.ts !== root.ts) : [];
-}
-
 /** A source table with TTL, stream, PITR, tags, deletion protection, auto scaling …, and its backup. */
 function seedSource(name: string): string {
   const { source } = seedSourceAndRestored(fake, { source: name, target: `${name}-scratch` });
@@ -61,7 +47,7 @@ function seedSource(name: string): string {
 /** Requests, approves and watches until ACTIVE; returns the request ID. */
 async function restoreToActive(b: Bot, clock: ReturnType<typeof manualClock>, text: string): Promise<string> {
   const req = await b.command('/restore', text);
-  const id = requestIdOf(req.ack);
+  const id = requestIdIn(req.ack.text);
   clock.advance(60_000);
   await b.click('request_approve', id, APPROVER);
   for (let i = 0; i < 3; i++) {
@@ -79,7 +65,7 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
     const id = await restoreToActive(bot, clock, 'orders-backup orders-restored --reason "INC-9 bad deploy"');
     expect(fake.tables.get('orders-restored')?.status).toBe('ACTIVE');
 
-    const active = threadOf(id).at(-1);
+    const active = bot.threadOf(id).at(-1);
     const activeText = messageText(active);
     expect(activeText).toMatch(
       /The bot can copy:\*? TTL, stream, point-in-time recovery, deletion protection, tags/,
@@ -116,7 +102,7 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
     ).toHaveLength(4);
     expect(writesNaming(fake, 'orders')).toEqual([]);
 
-    const report = messageText(threadOf(id).at(-1));
+    const report = messageText(bot.threadOf(id).at(-1));
     expect(report).toMatch(/copied settings from `orders` to `orders-restored`/);
     expect(report).toMatch(/TTL: done/);
     expect(report).toMatch(/CloudWatch alarms: not possible/);
@@ -137,7 +123,7 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
     // A second press reports everything as already equal.
     const again = await bot.click('settings_copy', id, APPROVER);
     expect(messageText(again.responses()[0])).toMatch(/Copying settings/);
-    const second = messageText(threadOf(id).at(-1));
+    const second = messageText(bot.threadOf(id).at(-1));
     expect(second).toMatch(/TTL: already equal/);
     expect(second).toMatch(/Auto scaling: already equal/);
 
@@ -153,8 +139,8 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
     const clock = manualClock();
     bot = await startBot({ fake, slack, now: clock.now });
     const req = await bot.command('/restore', 'carts-backup carts-restored --copy-settings');
-    const id = requestIdOf(req.ack);
-    expect(messageText(approvalMessage(id))).toMatch(/\*Settings\*\\n:gear: Copied from `carts` once ACTIVE/);
+    const id = requestIdIn(req.ack.text);
+    expect(messageText(bot.rootOf(id))).toMatch(/\*Settings\*\\n:gear: Copied from `carts` once ACTIVE/);
     clock.advance(60_000);
     await bot.click('request_approve', id, APPROVER);
     for (let i = 0; i < 3; i++) {
@@ -163,7 +149,7 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
     }
     expect(fake.settings.of('carts-restored').ttl).toEqual({ status: 'ENABLED', attribute: 'expiresAt' });
     expect(fake.settings.of('carts-restored').deletionProtection).toBe(true);
-    const thread = threadOf(id).map((m) => messageText(m));
+    const thread = bot.threadOf(id).map((m) => messageText(m));
     expect(thread.some((t) => /The bot copied settings from `carts`/.test(t))).toBe(true);
     expect(bot.audit.find((a) => a.requestId === id && a.action === 'copy-settings')).toMatchObject({
       actor: 'bot',
@@ -175,7 +161,7 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
     seedSource('items');
     bot = await startBot({ fake, slack });
     const req = await bot.command('/restore', 'items-backup items-restored');
-    const id = requestIdOf(req.ack);
+    const id = requestIdIn(req.ack.text);
     const early = await bot.click('settings_copy', id, APPROVER);
     expect(messageText(early.responses()[0])).toMatch(/once items-restored is ACTIVE/);
     const unknown = await bot.command('/restore', 'settings R-ZZZZZZ');

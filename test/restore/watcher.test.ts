@@ -11,7 +11,15 @@ import { LOST_HANDOFF_MS, PROGRESS_INTERVAL_MS, STUCK_AFTER_MS } from '../../src
 import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
 import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
 import { notifyRequest } from '../../src/slack/notifier.ts';
-import { APPROVER, type Bot, CHANNEL, manualClock, messageText, startBot } from '../helpers/bot.ts';
+import {
+  APPROVER,
+  type Bot,
+  CHANNEL,
+  manualClock,
+  messageText,
+  requestIdIn,
+  startBot,
+} from '../helpers/bot.ts';
 import { uniqueTableName } from '../helpers/clock.ts';
 import {
   approve,
@@ -577,7 +585,7 @@ describe('a restart between approval and ACTIVE', () => {
     const target = table('restart');
     bot = await startBot({ fake, slack, dataDir, now: clock.now });
     const ask = await bot.command('/restore', `${backup.name} ${target}`);
-    const id = /R-[0-9A-Z]{6}/.exec(ask.ack.text ?? '')?.[0] ?? '';
+    const id = requestIdIn(ask.ack.text);
     await bot.click('request_approve', id, APPROVER);
     clock.advance(MINUTE);
     await bot.watch();
@@ -590,8 +598,8 @@ describe('a restart between approval and ACTIVE', () => {
       await bot.watch();
     }
 
-    const root = slack.messages(CHANNEL).find((m) => !m.thread_ts && messageText(m).includes(id));
-    const replies = root ? slack.thread(CHANNEL, root.ts).map((m) => m.text?.split(': ').at(-1)) : [];
+    const root = bot.rootOf(id);
+    const replies = bot.threadOf(id).map((m) => m.text?.split(': ').at(-1));
     expect(replies).toEqual(['approved', 'restore started', 'table ACTIVE']);
     expect(fake.restoreCalls.filter((c) => c.TargetTableName === target)).toHaveLength(1);
     expect(messageText(root)).toContain('is ACTIVE');
