@@ -103,6 +103,13 @@ export async function startBot(options: BotOptions = {}) {
   });
   const url = `http://127.0.0.1:${server.port}/slack/events`;
 
+  // Stopping twice (a test that restarts the bot, then afterEach) closes the server once.
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= server.close();
+    return stopped;
+  };
+
   const post = async (body: string) => {
     const res = await postToLocal(url, body, signSlackBody(SIGNING_SECRET, body));
     await server.dispatcher.idle();
@@ -169,11 +176,9 @@ export async function startBot(options: BotOptions = {}) {
       await server.watchOnce();
       await server.dispatcher.idle();
     },
-    async stop() {
-      await server.close();
-    },
+    stop,
     async close() {
-      await server.close();
+      await stop();
       if (!options.fake) await fake.close();
       if (!options.slack) await slack.close();
       rmSync(dir, { recursive: true, force: true });

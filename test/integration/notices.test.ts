@@ -1,29 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
-import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
+import { describe, expect, it } from 'vitest';
 import {
   APPROVER,
   APPROVER2,
-  type Bot,
   CHANNEL,
   manualClock,
   messageText,
   REQUESTER,
   requestIdIn,
   STRANGER,
-  startBot,
 } from '../helpers/bot.ts';
 import { texts } from '../helpers/restore.ts';
+import { botsOnSharedStandIns } from '../helpers/stand-ins.ts';
 
 const AUDIT = 'C0AUDIT';
 
-let fake: FakeAws;
-let slack: SlackApiStand;
-let bot: Bot | undefined;
-
-beforeAll(async () => {
-  fake = await startFakeAws({ creatingPolls: 2 });
-  slack = await startSlackApi();
+const shared = botsOnSharedStandIns({ creatingPolls: 2 }, (fake) => {
   fake.addBackup({
     tableName: 'MusicCollection',
     name: 'MusicCollectionBackup',
@@ -32,17 +23,9 @@ beforeAll(async () => {
     sizeBytes: 2_000_000,
   });
 });
-afterEach(async () => {
-  await bot?.stop();
-  bot = undefined;
-});
-afterAll(async () => {
-  await fake.close();
-  await slack.close();
-});
 
 function homeOf(user: string): string {
-  return JSON.stringify(slack.homeViews.get(user)?.blocks ?? []);
+  return JSON.stringify(shared.slack.homeViews.get(user)?.blocks ?? []);
 }
 
 /** The blocks of the "Waiting for your approval" list only. */
@@ -54,9 +37,7 @@ function waitingSection(user: string): string {
 describe('reminders, requester DMs, the Home tab and the audit channel through npm start', () => {
   it('reminds, is approved from the Home tab, DMs the requester at ACTIVE, and audits each transition once', async () => {
     const clock = manualClock();
-    bot = await startBot({
-      fake,
-      slack,
+    const bot = await shared.startBot({
       now: clock.now,
       config: { auditChannel: AUDIT, reminderMinutes: 10 },
     });
@@ -95,8 +76,8 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
 
     clock.advance(60_000);
     await bot.clickHome(`request_approve.${id}`, id, APPROVER);
-    expect(fake.restoreCalls.filter((c) => c.TargetTableName === 'Music-notices')).toHaveLength(1);
-    expect(messageText(slack.dmsTo(REQUESTER).at(-1))).toContain(`was approved by <@${APPROVER}>`);
+    expect(bot.fake.restoreCalls.filter((c) => c.TargetTableName === 'Music-notices')).toHaveLength(1);
+    expect(messageText(bot.slack.dmsTo(REQUESTER).at(-1))).toContain(`was approved by <@${APPROVER}>`);
     // The other approvers' view says who acted; the request no longer waits there.
     await bot.openHome(APPROVER2);
     expect(waitingSection(APPROVER2)).not.toContain(id);
@@ -107,8 +88,8 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
       clock.advance(step);
       await bot.watch();
     }
-    expect(fake.tables.get('Music-notices')?.status).toBe('ACTIVE');
-    const dms = slack.dmsTo(REQUESTER).map((m) => messageText(m));
+    expect(bot.fake.tables.get('Music-notices')?.status).toBe('ACTIVE');
+    const dms = bot.slack.dmsTo(REQUESTER).map((m) => messageText(m));
     expect(dms).toHaveLength(2);
     expect(dms[1]).toContain('is *ACTIVE*');
     const permalink = `https://fake-team.slack.test/archives/${CHANNEL}/p${root!.ts.replace('.', '')}`;
@@ -118,7 +99,7 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
     await bot.watch();
     expect(texts(bot.threadOf(id)).filter((t) => t.includes(':bell:'))).toHaveLength(1);
 
-    const lines = slack.messages(AUDIT).map((m) => messageText(m));
+    const lines = bot.slack.messages(AUDIT).map((m) => messageText(m));
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(
       new RegExp(`${id}.*<@${REQUESTER}> requested.*new → PENDING.*MusicCollectionBackup.*Music-notices`),
@@ -131,16 +112,16 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
 
   it('refuses Home tab clicks as the channel does, in a modal, and changes nothing', async () => {
     const clock = manualClock();
-    bot = await startBot({ fake, slack, now: clock.now });
+    const bot = await shared.startBot({ now: clock.now });
     const asked = await bot.command('/restore', 'MusicCollectionBackup Music-home-refusals');
     const id = requestIdIn(asked.ack.text);
-    const opened = slack.callsOf('views.open').length;
+    const opened = bot.slack.callsOf('views.open').length;
 
     await bot.clickHome(`request_approve.${id}`, id, REQUESTER);
     await bot.clickHome(`request_approve.${id}`, id, STRANGER);
     await bot.clickHome(`request_reject.${id}`, id, STRANGER);
 
-    const modals = slack
+    const modals = bot.slack
       .callsOf('views.open')
       .slice(opened)
       .map((c) => JSON.stringify(c.body.view));
@@ -148,14 +129,14 @@ describe('reminders, requester DMs, the Home tab and the audit channel through n
     expect(modals[0]).toContain('cannot approve');
     expect(modals[1]).toContain('Only approvers');
     expect(modals[2]).toContain('Only approvers');
-    expect(fake.restoreCalls.filter((c) => c.TargetTableName === 'Music-home-refusals')).toHaveLength(0);
+    expect(bot.fake.restoreCalls.filter((c) => c.TargetTableName === 'Music-home-refusals')).toHaveLength(0);
     expect(messageText(bot.rootOf(id))).toContain('PENDING');
     // The clicker's Home is drawn again; nothing was posted to the thread.
-    expect(slack.homeViews.has(STRANGER)).toBe(true);
+    expect(bot.slack.homeViews.has(STRANGER)).toBe(true);
     expect(texts(bot.threadOf(id))).toHaveLength(0);
 
     // Reject from the Home tab opens the same reason modal as in the channel.
     await bot.clickHome(`request_reject.${id}`, id, APPROVER);
-    expect(JSON.stringify(slack.callsOf('views.open').at(-1)?.body.view)).toContain('reject_modal');
+    expect(JSON.stringify(bot.slack.callsOf('views.open').at(-1)?.body.view)).toContain('reject_modal');
   });
 });

@@ -1,27 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
-import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
+import { describe, expect, it } from 'vitest';
 import {
   APPROVER,
   APPROVER2,
-  type Bot,
   manualClock,
   messageText,
   ONCALL,
   REQUESTER,
   requestIdIn,
   STRANGER,
-  startBot,
 } from '../helpers/bot.ts';
+import { botsOnSharedStandIns } from '../helpers/stand-ins.ts';
 
-let fake: FakeAws;
-let slack: SlackApiStand;
-let bot: Bot | undefined;
 let backupArn: string;
-
-beforeAll(async () => {
-  fake = await startFakeAws({ creatingPolls: 2 });
-  slack = await startSlackApi();
+const shared = botsOnSharedStandIns({ creatingPolls: 2 }, (fake) => {
   backupArn = fake.addBackup({
     tableName: 'MusicCollection',
     name: 'MusicCollectionBackup',
@@ -31,19 +22,11 @@ beforeAll(async () => {
     gsis: ['ByArtist'],
   }).arn;
 });
-afterEach(async () => {
-  await bot?.stop();
-  bot = undefined;
-});
-afterAll(async () => {
-  await fake.close();
-  await slack.close();
-});
 
 describe('/restore end to end through npm start', () => {
   it('requests, refuses self-approval and outsiders, approves, restores and reports ACTIVE', async () => {
     const clock = manualClock();
-    bot = await startBot({ fake, slack, now: clock.now });
+    const bot = await shared.startBot({ now: clock.now });
     const req = await bot.command(
       '/restore',
       `MusicCollectionBackup Music-restored --reason “INC-7 rows lost”`,
@@ -69,14 +52,17 @@ describe('/restore end to end through npm start', () => {
     expect(messageText(self.responses()[0])).toMatch(/cannot approve/);
     const outsider = await bot.click('request_approve', id, STRANGER, posted!.ts);
     expect(messageText(outsider.responses()[0])).toMatch(/Only approvers/);
-    expect(fake.restoreCalls).toHaveLength(0);
+    expect(bot.fake.restoreCalls).toHaveLength(0);
 
     clock.advance(60_000);
     const ok = await bot.click('request_approve', id, APPROVER, posted!.ts);
     expect(ok.responses()).toHaveLength(0);
-    expect(fake.restoreCalls).toHaveLength(1);
-    expect(fake.restoreCalls[0]).toMatchObject({ TargetTableName: 'Music-restored', BackupArn: backupArn });
-    const session = fake.assumeRoleCalls.at(-1);
+    expect(bot.fake.restoreCalls).toHaveLength(1);
+    expect(bot.fake.restoreCalls[0]).toMatchObject({
+      TargetTableName: 'Music-restored',
+      BackupArn: backupArn,
+    });
+    const session = bot.fake.assumeRoleCalls.at(-1);
     expect(session?.SourceIdentity).toBe(APPROVER);
 
     // CREATING for two polls, then ACTIVE.
@@ -95,7 +81,7 @@ describe('/restore end to end through npm start', () => {
     expect(final).toMatch(/TTL/);
     expect(final).toContain('console.aws.amazon.com');
     expect(messageText(bot.rootOf(id))).not.toContain('request_approve');
-    expect(fake.tables.get('Music-restored')?.status).toBe('ACTIVE');
+    expect(bot.fake.tables.get('Music-restored')?.status).toBe('ACTIVE');
 
     const actions = bot.audit.filter((a) => a.requestId === id).map((a) => a.action);
     expect(actions).toEqual(['request', 'approve', 'start', 'restore-started', 'progress', 'complete']);
@@ -103,34 +89,34 @@ describe('/restore end to end through npm start', () => {
 
   it('keeps a pending request across a restart and approves it afterwards', async () => {
     const dataDir = `${process.env.TMPDIR ?? '/tmp'}/restore-bot-restart-${process.pid}`;
-    bot = await startBot({ fake, slack, dataDir });
+    let bot = await shared.startBot({ dataDir });
     const req = await bot.command('/restore', `${backupArn} Music-after-restart`);
     const id = requestIdIn(req.ack.text);
     expect(bot.rootOf(id)).toBeDefined();
     await bot.stop();
 
-    bot = await startBot({ fake, slack, dataDir });
+    bot = await shared.startBot({ dataDir });
     const status = await bot.command('/restore', `status ${id}`);
     expect(messageText(status.ack)).toContain('PENDING');
     await bot.click('request_approve', id, ONCALL);
-    expect(fake.restoreCalls.some((c) => c.TargetTableName === 'Music-after-restart')).toBe(true);
+    expect(bot.fake.restoreCalls.some((c) => c.TargetTableName === 'Music-after-restart')).toBe(true);
   });
 
   it('needs two distinct approvers where configured, and counts each once', async () => {
-    bot = await startBot({ fake, slack });
+    const bot = await shared.startBot();
     const req = await bot.command('/restore', `MusicCollectionBackup Music-two --env two-person`);
     const id = requestIdIn(req.ack.text);
     await bot.click('request_approve', id, APPROVER);
     const again = await bot.click('request_approve', id, APPROVER);
     expect(messageText(again.responses()[0])).toMatch(/already approved/);
-    expect(fake.restoreCalls.some((c) => c.TargetTableName === 'Music-two')).toBe(false);
+    expect(bot.fake.restoreCalls.some((c) => c.TargetTableName === 'Music-two')).toBe(false);
     expect(messageText(bot.rootOf(id))).toContain('1/2');
     await bot.click('request_approve', id, APPROVER2);
-    expect(fake.restoreCalls.filter((c) => c.TargetTableName === 'Music-two')).toHaveLength(1);
+    expect(bot.fake.restoreCalls.filter((c) => c.TargetTableName === 'Music-two')).toHaveLength(1);
   });
 
   it('starts one restore when two approvers click at the same moment', async () => {
-    bot = await startBot({ fake, slack });
+    const bot = await shared.startBot();
     const req = await bot.command('/restore', `MusicCollectionBackup Music-race`);
     const id = requestIdIn(req.ack.text);
     const clicks = await Promise.all([
@@ -139,21 +125,21 @@ describe('/restore end to end through npm start', () => {
       bot.click('request_approve', id, APPROVER),
     ]);
     await bot.server.dispatcher.idle();
-    expect(fake.restoreCalls.filter((c) => c.TargetTableName === 'Music-race')).toHaveLength(1);
+    expect(bot.fake.restoreCalls.filter((c) => c.TargetTableName === 'Music-race')).toHaveLength(1);
     expect(clicks.flatMap((c) => c.responses())).toHaveLength(2);
     expect(bot.audit.filter((a) => a.requestId === id && a.action === 'approve')).toHaveLength(1);
   });
 
   it('refuses a target table that already exists, and creates nothing', async () => {
-    bot = await startBot({ fake, slack });
-    fake.addTable('Existing');
+    const bot = await shared.startBot();
+    bot.fake.addTable('Existing');
     const req = await bot.command('/restore', 'MusicCollectionBackup Existing');
     expect(messageText(req.responses()[0])).toMatch(/already exists/);
     expect(bot.audit).toHaveLength(0);
   });
 
   it('lets only the requester cancel, and the message loses its buttons', async () => {
-    bot = await startBot({ fake, slack });
+    const bot = await shared.startBot();
     const req = await bot.command('/restore', 'MusicCollectionBackup Music-cancel');
     const id = requestIdIn(req.ack.text);
     const other = await bot.click('request_cancel', id, APPROVER);
@@ -167,13 +153,13 @@ describe('/restore end to end through npm start', () => {
 
   it('expires a request past the approval timeout, and a late approval is refused', async () => {
     const clock = manualClock();
-    bot = await startBot({ fake, slack, now: clock.now });
+    const bot = await shared.startBot({ now: clock.now });
     const req = await bot.command('/restore', 'MusicCollectionBackup Music-expire');
     const id = requestIdIn(req.ack.text);
     clock.advance(31 * 60_000);
     const late = await bot.click('request_approve', id, APPROVER);
     expect(messageText(late.responses()[0])).toMatch(/expired/);
     expect(messageText(bot.rootOf(id))).toMatch(/EXPIRED/);
-    expect(fake.restoreCalls.some((c) => c.TargetTableName === 'Music-expire')).toBe(false);
+    expect(bot.fake.restoreCalls.some((c) => c.TargetTableName === 'Music-expire')).toBe(false);
   });
 });

@@ -1,6 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
-import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
+import { describe, expect, it } from 'vitest';
 import {
   APPROVER,
   APPROVER2,
@@ -10,29 +8,15 @@ import {
   REQUESTER,
   requestIdIn,
   STRANGER,
-  startBot,
 } from '../helpers/bot.ts';
+import { botsOnSharedStandIns } from '../helpers/stand-ins.ts';
 import { seedSourceAndRestored, writesNaming } from '../settings/seed.ts';
 
-let fake: FakeAws;
-let slack: SlackApiStand;
-let bot: Bot | undefined;
-
-beforeAll(async () => {
-  fake = await startFakeAws({ creatingPolls: 1 });
-  slack = await startSlackApi();
-});
-afterEach(async () => {
-  await bot?.stop();
-  bot = undefined;
-});
-afterAll(async () => {
-  await fake.close();
-  await slack.close();
-});
+const shared = botsOnSharedStandIns({ creatingPolls: 1 });
 
 /** A source table with TTL, stream, PITR, tags, deletion protection, auto scaling …, and its backup. */
 function seedSource(name: string): string {
+  const { fake } = shared;
   const { source } = seedSourceAndRestored(fake, { source: name, target: `${name}-scratch` });
   fake.tables.delete(`${name}-scratch`);
   return fake.addBackup({
@@ -61,9 +45,9 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
   it('shows the diff at ACTIVE, copies on one approver click (once, for racing clicks), and never writes the source', async () => {
     seedSource('orders');
     const clock = manualClock();
-    bot = await startBot({ fake, slack, now: clock.now });
+    const bot = await shared.startBot({ now: clock.now });
     const id = await restoreToActive(bot, clock, 'orders-backup orders-restored --reason "INC-9 bad deploy"');
-    expect(fake.tables.get('orders-restored')?.status).toBe('ACTIVE');
+    expect(bot.fake.tables.get('orders-restored')?.status).toBe('ACTIVE');
 
     const active = bot.threadOf(id).at(-1);
     const activeText = messageText(active);
@@ -78,7 +62,7 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
 
     const stranger = await bot.click('settings_copy', id, STRANGER);
     expect(messageText(stranger.responses()[0])).toMatch(/Only the requester or an approver/);
-    expect(writesNaming(fake, 'orders-restored')).toEqual([]);
+    expect(writesNaming(bot.fake, 'orders-restored')).toEqual([]);
 
     const clicks = await Promise.all([
       bot.click('settings_copy', id, APPROVER),
@@ -91,16 +75,16 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
     expect(answers.filter((t) => /already being copied/.test(t))).toHaveLength(2);
     expect(bot.audit.filter((a) => a.requestId === id && a.action === 'copy-settings')).toHaveLength(1);
 
-    const t = fake.settings.of('orders-restored');
+    const t = bot.fake.settings.of('orders-restored');
     expect(t.ttl).toEqual({ status: 'ENABLED', attribute: 'expiresAt' });
     expect(t.stream).toEqual({ viewType: 'NEW_AND_OLD_IMAGES' });
     expect(t.pitr).toEqual({ recoveryPeriodDays: 14 });
     expect(t.deletionProtection).toBe(true);
-    expect(Object.fromEntries(t.tags)).toEqual(Object.fromEntries(fake.settings.of('orders').tags));
+    expect(Object.fromEntries(t.tags)).toEqual(Object.fromEntries(bot.fake.settings.of('orders').tags));
     expect(
-      fake.settings.scalableTargets.filter((x) => x.resourceId.startsWith('table/orders-restored')),
+      bot.fake.settings.scalableTargets.filter((x) => x.resourceId.startsWith('table/orders-restored')),
     ).toHaveLength(4);
-    expect(writesNaming(fake, 'orders')).toEqual([]);
+    expect(writesNaming(bot.fake, 'orders')).toEqual([]);
 
     const report = messageText(bot.threadOf(id).at(-1));
     expect(report).toMatch(/copied settings from `orders` to `orders-restored`/);
@@ -110,14 +94,14 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
     expect(audit).toMatchObject({ settings: { ttl: 'done', pitr: 'done', alarms: 'not_possible' } });
 
     // The settings session: writes on the new table only, reads on both.
-    const policy = fake.assumeRoleCalls
+    const policy = bot.fake.assumeRoleCalls
       .map((c) => c.Policy)
       .find((p) => p?.includes('ChangeOnlyTheNewTable'));
     const statements = JSON.parse(policy ?? '{}').Statement as { Sid: string; Resource: string[] }[];
     const writes = statements.find((s) => s.Sid === 'ChangeOnlyTheNewTable');
     expect(writes?.Resource).toEqual([
-      fake.tableArn('orders-restored'),
-      `${fake.tableArn('orders-restored')}/index/*`,
+      bot.fake.tableArn('orders-restored'),
+      `${bot.fake.tableArn('orders-restored')}/index/*`,
     ]);
 
     // A second press reports everything as already equal.
@@ -137,7 +121,7 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
   it('copies automatically at ACTIVE with --copy-settings, and the approval message says so', async () => {
     seedSource('carts');
     const clock = manualClock();
-    bot = await startBot({ fake, slack, now: clock.now });
+    const bot = await shared.startBot({ now: clock.now });
     const req = await bot.command('/restore', 'carts-backup carts-restored --copy-settings');
     const id = requestIdIn(req.ack.text);
     expect(messageText(bot.rootOf(id))).toMatch(/\*Settings\*\\n:gear: Copied from `carts` once ACTIVE/);
@@ -147,19 +131,19 @@ describe('settings diff and Copy settings, end to end through npm start', () => 
       clock.advance(60_000);
       await bot.watch();
     }
-    expect(fake.settings.of('carts-restored').ttl).toEqual({ status: 'ENABLED', attribute: 'expiresAt' });
-    expect(fake.settings.of('carts-restored').deletionProtection).toBe(true);
+    expect(bot.fake.settings.of('carts-restored').ttl).toEqual({ status: 'ENABLED', attribute: 'expiresAt' });
+    expect(bot.fake.settings.of('carts-restored').deletionProtection).toBe(true);
     const thread = bot.threadOf(id).map((m) => messageText(m));
     expect(thread.some((t) => /The bot copied settings from `carts`/.test(t))).toBe(true);
     expect(bot.audit.find((a) => a.requestId === id && a.action === 'copy-settings')).toMatchObject({
       actor: 'bot',
     });
-    expect(writesNaming(fake, 'carts')).toEqual([]);
+    expect(writesNaming(bot.fake, 'carts')).toEqual([]);
   });
 
   it('refuses Copy before ACTIVE and /restore settings of an unknown request', async () => {
     seedSource('items');
-    bot = await startBot({ fake, slack });
+    const bot = await shared.startBot();
     const req = await bot.command('/restore', 'items-backup items-restored');
     const id = requestIdIn(req.ack.text);
     const early = await bot.click('settings_copy', id, APPROVER);
