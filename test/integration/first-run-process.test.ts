@@ -1,25 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
 import { BOT_TOKEN, SIGNING_SECRET, testConfig } from '../helpers/bot.ts';
+import { startNpmStart, stopNpmStart, waitForOutput } from '../helpers/process.ts';
+
+let dir: string;
+let slack: SlackApiStand;
+let realEnv: NodeJS.ProcessEnv;
 
 /**
  * `npm start` as a new user meets it (issue 11): src/server.ts run by tsx in its own process, in
  * a directory of its own (so no .env of the checkout leaks in).
  */
-const root = process.cwd();
-const LOADER = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
-const SERVER = join(root, 'src/server.ts');
-
-let dir: string;
-let slack: SlackApiStand;
-let realEnv: NodeJS.ProcessEnv;
+const start = (env: NodeJS.ProcessEnv, cwd = dir) => startNpmStart(env, cwd);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'restore-bot-first-run-'));
@@ -41,53 +38,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  /** Resolves with the exit code. */
-  exited: Promise<number | null>;
-}
-
-function start(env: NodeJS.ProcessEnv, cwd = dir): Run {
-  const child = spawn(process.execPath, ['--import', LOADER, SERVER], {
-    cwd,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      // As in every test process (vitest.config.ts): the SDK's Node 20 notice is not under test.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      PORT: '0',
-      ...env,
-    },
-  });
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitFor(run: Run, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = pattern.exec(run.output());
-    if (match) return match;
-    if (run.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`no ${pattern} in the output:\n${run.output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function stop(run: Run): Promise<void> {
-  if (run.child.exitCode === null) run.child.kill('SIGTERM');
-  await run.exited;
-}
-
 function occupyPort(): Promise<Server> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -105,13 +55,13 @@ describe('npm start on a fresh clone', () => {
   it('with no .env and no Slack variable starts the sandbox; its first line gives the page and the variables of a real workspace', async () => {
     const run = start({});
     try {
-      const match = await waitFor(run, /^Sandbox: open (http:\/\/127\.0\.0\.1:\d+\/) .*\n/);
+      const match = await waitForOutput(run, /^Sandbox: open (http:\/\/127\.0\.0\.1:\d+\/) .*\n/);
       expect(run.output().split('\n')[0]).toContain('SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN');
       const page = await fetch(match[1] ?? '');
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('dynamodb-restore-bot sandbox');
     } finally {
-      await stop(run);
+      await stopNpmStart(run);
     }
   });
 
@@ -129,21 +79,21 @@ describe('npm start on a fresh clone', () => {
     const env = { ...realEnv, DATA_DIR: join(dir, 'shared-data') };
     const first = start(env);
     try {
-      await waitFor(first, /dynamodb-restore-bot is running/);
+      await waitForOutput(first, /dynamodb-restore-bot is running/);
       const second = start(env);
       expect(await second.exited).toBe(1);
       expect(second.output().trim()).toBe(
         `Another npm start (process ${first.child.pid}) is already using the state store in ${join(dir, 'shared-data')}; stop it first, or give this one its own DATA_DIR.`,
       );
     } finally {
-      await stop(first);
+      await stopNpmStart(first);
     }
     // Once the first one is gone, the directory is free again.
     const third = start(env);
     try {
-      await waitFor(third, /dynamodb-restore-bot is running/);
+      await waitForOutput(third, /dynamodb-restore-bot is running/);
     } finally {
-      await stop(third);
+      await stopNpmStart(third);
     }
   });
 

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,21 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type FakeAws, startFakeAws } from '../../src/sandbox/fake-aws.ts';
 import { type SlackApiStand, startSlackApi } from '../../src/sandbox/slack-api.ts';
-import {
-  blockActionBody,
-  postToLocal,
-  signSlackBody,
-  slashCommandBody,
-} from '../../src/sandbox/slack-requests.ts';
+import { blockActionBody, slashCommandBody } from '../../src/sandbox/slack-requests.ts';
 import {
   APPROVER,
   BOT_TOKEN,
   CHANNEL,
   messageText,
   REQUESTER,
+  requestIdIn,
   SIGNING_SECRET,
   testConfig,
 } from '../helpers/bot.ts';
+import { RUNNING, sendTo as send, startNpmStart, stopNpmStart, waitForOutput } from '../helpers/process.ts';
 
 /**
  * The real `npm start` entry point (src/server.ts run by tsx, as package.json does), in its own
@@ -44,9 +40,6 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'restore-bot-process-'));
   writeFileSync(join(dir, 'config.yml'), stringify(testConfig()));
   env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    PORT: '0',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_API_URL: `${slack.url}/api/`,
@@ -65,49 +58,31 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts `tsx src/server.ts` and resolves with its port once it logs that it is running. */
-function startProcess(
-  extra: NodeJS.ProcessEnv = {},
-): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...env, ...extra },
-    cwd: process.cwd(),
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"message":"dynamodb-restore-bot is running".*?"port":(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(match[1]), output: () => output });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}:\n${output}`));
-    });
-  });
+/** Starts npm start with the file's environment (and `extra`); resolves once it listens. */
+async function startProcess(extra: NodeJS.ProcessEnv = {}) {
+  const run = startNpmStart({ ...env, ...extra });
+  const [, port] = await waitForOutput(run, RUNNING);
+  return { ...run, port: Number(port) };
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-async function send(port: number, body: string) {
-  return postToLocal(`http://127.0.0.1:${port}/slack/events`, body, signSlackBody(SIGNING_SECRET, body));
+/** Clicks Approve on request `id` in the running process. */
+function approve(port: number, id: string, responseId: string) {
+  return send(
+    port,
+    blockActionBody({
+      actionId: 'request_approve',
+      value: id,
+      userId: APPROVER,
+      channelId: CHANNEL,
+      messageTs: '1700000000.000100',
+      responseUrl: slack.responseUrl(responseId),
+    }),
+  );
 }
 
 describe('npm start as a process', () => {
   it('answers a signed /backups with the backups the AWS endpoint holds', async () => {
-    const { child, port } = await startProcess();
+    const run = await startProcess();
     try {
       const body = slashCommandBody({
         command: '/backups',
@@ -116,12 +91,12 @@ describe('npm start as a process', () => {
         channelId: CHANNEL,
         responseUrl: slack.responseUrl('process-backups'),
       });
-      const res = await send(port, body);
+      const res = await send(run.port, body);
       expect(res.status).toBe(200);
       const answer = await slack.waitForResponse((r) => r.id === 'process-backups', 10_000);
       expect(messageText(answer.body)).toContain('MusicCollectionBackup');
     } finally {
-      await stop(child);
+      await stopNpmStart(run);
     }
   });
 
@@ -139,37 +114,30 @@ describe('npm start as a process', () => {
           responseUrl: slack.responseUrl('process-restore'),
         }),
       );
-      id = /R-[0-9A-Z]{6}/.exec(res.body)?.[0] ?? '';
-      expect(id).not.toBe('');
+      id = requestIdIn(res.body);
       await slack.waitFor(
         (c) => c.method === 'chat.postMessage' && JSON.stringify(c.body).includes(id),
         10_000,
       );
     } finally {
-      await stop(first.child);
+      await stopNpmStart(first);
     }
 
     const second = await startProcess();
     try {
-      const res = await send(
-        second.port,
-        blockActionBody({
-          actionId: 'request_approve',
-          value: id,
-          userId: APPROVER,
-          channelId: CHANNEL,
-          messageTs: '1700000000.000100',
-          responseUrl: slack.responseUrl('process-approve'),
-        }),
-      );
+      const res = await approve(second.port, id, 'process-approve');
       expect(res.status).toBe(200);
-      const deadline = Date.now() + 10_000;
-      while (!fake.restoreCalls.some((c) => c.TargetTableName === 'Music-process') && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      // The thread says the restore started once the second process has called AWS.
+      await slack.waitFor(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          JSON.stringify(c.body).includes('Music-process') &&
+          JSON.stringify(c.body).includes('started the restore'),
+        10_000,
+      );
       expect(fake.restoreCalls.filter((c) => c.TargetTableName === 'Music-process')).toHaveLength(1);
     } finally {
-      await stop(second.child);
+      await stopNpmStart(second);
     }
   });
 
@@ -179,10 +147,10 @@ describe('npm start as a process', () => {
       createdAt: new Date(Date.now() - 7200_000),
       vaultName: 'process-vault',
     });
-    const { child, port } = await startProcess({ WATCH_INTERVAL_SECONDS: '1' });
+    const run = await startProcess({ WATCH_INTERVAL_SECONDS: '1' });
     try {
       const res = await send(
-        port,
+        run.port,
         slashCommandBody({
           command: '/restore',
           text: `--recovery-point-arn ${point.arn} --target-table-name Music-from-rp`,
@@ -191,25 +159,14 @@ describe('npm start as a process', () => {
           responseUrl: slack.responseUrl('process-rp'),
         }),
       );
-      const id = /R-[0-9A-Z]{6}/.exec(res.body)?.[0] ?? '';
-      expect(id).not.toBe('');
+      const id = requestIdIn(res.body);
       const posted = await slack.waitFor(
         (c) => c.method === 'chat.postMessage' && JSON.stringify(c.body).includes(id),
         10_000,
       );
       expect(JSON.stringify(posted.body)).toContain('process-vault');
 
-      await send(
-        port,
-        blockActionBody({
-          actionId: 'request_approve',
-          value: id,
-          userId: APPROVER,
-          channelId: CHANNEL,
-          messageTs: '1700000000.000100',
-          responseUrl: slack.responseUrl('process-rp-approve'),
-        }),
-      );
+      await approve(run.port, id, 'process-rp-approve');
       const active = await slack.waitFor(
         (c) =>
           c.method === 'chat.postMessage' &&
@@ -223,7 +180,7 @@ describe('npm start as a process', () => {
       ).toHaveLength(1);
       expect(fake.tables.get('Music-from-rp')?.status).toBe('ACTIVE');
     } finally {
-      await stop(child);
+      await stopNpmStart(run);
     }
   });
 
@@ -232,13 +189,13 @@ describe('npm start as a process', () => {
       pitr: { enabled: true, earliest: new Date(Date.now() - 3 * 86_400_000) },
       itemCount: 42,
     });
-    const { child, port } = await startProcess({ WATCH_INTERVAL_SECONDS: '1' });
+    const run = await startProcess({ WATCH_INTERVAL_SECONDS: '1' });
     try {
       // Whole seconds, 20 minutes back, written with an offset so the zone is honoured.
       const at = new Date(Math.floor((Date.now() - 20 * 60_000) / 1000) * 1000);
       const local = new Date(at.getTime() + 3600_000).toISOString().slice(0, 19);
       const res = await send(
-        port,
+        run.port,
         slashCommandBody({
           command: '/restore',
           text: `pitr ProcessOrders ProcessOrders-pit --at ${local}+01:00 --reason "INC-1 bad script"`,
@@ -247,8 +204,7 @@ describe('npm start as a process', () => {
           responseUrl: slack.responseUrl('process-pitr'),
         }),
       );
-      const id = /R-[0-9A-Z]{6}/.exec(res.body)?.[0] ?? '';
-      expect(id).not.toBe('');
+      const id = requestIdIn(res.body);
       const shown = `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
       const posted = await slack.waitFor(
         (c) => c.method === 'chat.postMessage' && JSON.stringify(c.body).includes(id),
@@ -256,17 +212,7 @@ describe('npm start as a process', () => {
       );
       expect(JSON.stringify(posted.body)).toContain(`${shown}, 20 minutes before this request`);
 
-      await send(
-        port,
-        blockActionBody({
-          actionId: 'request_approve',
-          value: id,
-          userId: APPROVER,
-          channelId: CHANNEL,
-          messageTs: '1700000000.000100',
-          responseUrl: slack.responseUrl('process-pitr-approve'),
-        }),
-      );
+      await approve(run.port, id, 'process-pitr-approve');
       const active = await slack.waitFor(
         (c) =>
           c.method === 'chat.postMessage' &&
@@ -297,18 +243,18 @@ describe('npm start as a process', () => {
       ).toBe(true);
       expect(fake.tables.get('ProcessOrders-pit')?.status).toBe('ACTIVE');
     } finally {
-      await stop(child);
+      await stopNpmStart(run);
     }
   });
 
   it('keeps running when Slack cannot be reached at start-up', async () => {
-    const { child, output } = await startProcess({ SLACK_API_URL: 'http://127.0.0.1:9/api/' });
+    const run = await startProcess({ SLACK_API_URL: 'http://127.0.0.1:9/api/' });
     try {
       await new Promise((r) => setTimeout(r, 1500));
-      expect(child.exitCode).toBeNull();
-      expect(output()).not.toMatch(/WebAPIRequestError/);
+      expect(run.child.exitCode).toBeNull();
+      expect(run.output()).not.toMatch(/WebAPIRequestError/);
     } finally {
-      await stop(child);
+      await stopNpmStart(run);
     }
   });
 
