@@ -247,12 +247,34 @@ describe('npm start as a process', () => {
     }
   });
 
-  it('keeps running when Slack cannot be reached at start-up', async () => {
+  it('keeps running when Slack cannot be reached, and answers each command that meets it', async () => {
     const run = await startProcess({ SLACK_API_URL: 'http://127.0.0.1:9/api/' });
     try {
-      await new Promise((r) => setTimeout(r, 1500));
-      expect(run.child.exitCode).toBeNull();
+      // Nothing calls Slack at start-up (auth.test waits for the first request, src/slack/identity.ts),
       expect(run.output()).not.toMatch(/WebAPIRequestError/);
+      // so two commands meet the unreachable Slack; the second proves the first left the process up.
+      for (const responseId of ['process-no-slack-1', 'process-no-slack-2']) {
+        const res = await send(
+          run.port,
+          slashCommandBody({
+            command: '/backups',
+            text: 'MusicCollection',
+            userId: REQUESTER,
+            channelId: CHANNEL,
+            responseUrl: slack.responseUrl(responseId),
+          }),
+        );
+        expect(res.status).toBe(200);
+        expect(messageText(JSON.parse(res.body))).toContain('could not get an answer from Slack');
+      }
+      expect(run.output()).toContain('Slack auth.test failed');
+      expect(run.child.exitCode).toBeNull();
+      // The failure is in the structured log lines only: no trace printed around them.
+      const unstructured = run
+        .output()
+        .split('\n')
+        .filter((line) => !line.startsWith('{'));
+      expect(unstructured.join('\n')).not.toMatch(/WebAPIRequestError/);
     } finally {
       await stopNpmStart(run);
     }
