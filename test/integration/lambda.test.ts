@@ -121,14 +121,19 @@ describe('/backups through the slack and worker functions', () => {
 });
 
 describe('request signatures', () => {
-  it('answers 401 to a bad signature and hands nothing to the worker', async () => {
-    const body = slashCommandBody({
+  /** The `/backups Orders` body each test signs its own way; answers would go to `responseId`. */
+  const ordersCommand = (responseId: string, extra: { teamId?: string } = {}) =>
+    slashCommandBody({
       command: '/backups',
       text: 'Orders',
       userId: REQUESTER,
       channelId: CHANNEL,
-      responseUrl: bot.slack.responseUrl('bad-signature'),
+      responseUrl: bot.slack.responseUrl(responseId),
+      ...extra,
     });
+
+  it('answers 401 to a bad signature and hands nothing to the worker', async () => {
+    const body = ordersCommand('bad-signature');
     const slackCalls = bot.slack.calls.length;
     const res = await bot.send(body, { secret: 'not-the-signing-secret' });
     expect(res.statusCode).toBe(401);
@@ -138,13 +143,7 @@ describe('request signatures', () => {
   });
 
   it('answers 401 to a correctly signed request older than five minutes', async () => {
-    const body = slashCommandBody({
-      command: '/backups',
-      text: 'Orders',
-      userId: REQUESTER,
-      channelId: CHANNEL,
-      responseUrl: bot.slack.responseUrl('stale'),
-    });
+    const body = ordersCommand('stale');
     const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60;
     const res = await bot.send(body, { timestampSeconds: sixMinutesAgo });
     expect(res.statusCode).toBe(401);
@@ -152,13 +151,7 @@ describe('request signatures', () => {
   });
 
   it('regression 8.8: answers 401 to a correctly signed request dated more than five minutes ahead', async () => {
-    const body = slashCommandBody({
-      command: '/backups',
-      text: 'Orders',
-      userId: REQUESTER,
-      channelId: CHANNEL,
-      responseUrl: bot.slack.responseUrl('future'),
-    });
+    const body = ordersCommand('future');
     const sixMinutesAhead = Math.floor(Date.now() / 1000) + 6 * 60;
     const res = await bot.send(body, { timestampSeconds: sixMinutesAhead });
     expect(res.statusCode).toBe(401);
@@ -166,14 +159,7 @@ describe('request signatures', () => {
   });
 
   it('regression 8.8: hands nothing to the worker for a signed command from another workspace', async () => {
-    const body = slashCommandBody({
-      command: '/backups',
-      text: 'Orders',
-      userId: REQUESTER,
-      channelId: CHANNEL,
-      responseUrl: bot.slack.responseUrl('other-team'),
-      teamId: 'T0ELSEWHERE',
-    });
+    const body = ordersCommand('other-team', { teamId: 'T0ELSEWHERE' });
     const res = await bot.send(body);
     expect(res.statusCode).toBe(200);
     expect(bot.invokes).toHaveLength(0);
