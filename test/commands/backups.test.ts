@@ -1,22 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { backupsHelpMessage } from '../../src/blocks/help.ts';
 import { parseBackupsCommand } from '../../src/commands/backups.ts';
-import { BACKUPS_DESCRIBE_USAGE, BACKUPS_USAGE, CommandError } from '../../src/commands/types.ts';
+import { BACKUPS_DESCRIBE_USAGE, BACKUPS_USAGE } from '../../src/commands/types.ts';
+import { commandErrorOf } from '../helpers/commands.ts';
 
 const NOW = new Date('2026-11-10T12:00:00.000Z');
 const ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/Music/backup/01489602797149-73d8d5bc';
 
 const parse = (text: string) => parseBackupsCommand(text, NOW);
 
-function errorOf(text: string): CommandError {
-  try {
-    parse(text);
-  } catch (e) {
-    if (e instanceof CommandError) return e;
-    throw e;
-  }
-  throw new Error(`expected a CommandError for ${text}`);
-}
+const errorOf = (text: string) => commandErrorOf(() => parse(text), text);
 
 describe('parseBackupsCommand: list', () => {
   it('lists everything with the defaults when given nothing', () => {

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseSince } from '../../src/commands/duration.ts';
-import { CommandError } from '../../src/commands/types.ts';
+import { commandErrorOf } from '../helpers/commands.ts';
 
 const NOW = new Date('2026-11-10T12:00:00.000Z');
 const USAGE = '/x usage';
 
-function sinceError(value: string): CommandError {
-  try {
-    parseSince(value, NOW, USAGE);
-  } catch (e) {
-    if (e instanceof CommandError) return e;
-    throw e;
-  }
-  throw new Error('expected a CommandError');
-}
+const sinceError = (value: string) => commandErrorOf(() => parseSince(value, NOW, USAGE), value);
 
 describe('parseSince', () => {
   it.each([

@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseRestoreCommand, parseRestoreFields } from '../../src/commands/restore.ts';
 import { parseAgo, parseRestoreTime } from '../../src/commands/time.ts';
-import { CommandError, PITR_CLI_USAGE, PITR_USAGE } from '../../src/commands/types.ts';
+import { PITR_CLI_USAGE, PITR_USAGE } from '../../src/commands/types.ts';
+import { commandErrorOf } from '../helpers/commands.ts';
 
 const NOW = new Date('2026-12-02T10:09:00Z');
 const TABLE_ARN = 'arn:aws:dynamodb:us-west-2:123456789012:table/Orders';
 
 function parse(text: string) {
   return parseRestoreCommand(text, NOW);
-}
-
-function errorOf(run: () => unknown): CommandError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof CommandError) return e;
-    throw e;
-  }
-  throw new Error('expected a CommandError');
 }
 
 const at = (iso: string) => ({ kind: 'time', at: iso });
@@ -60,7 +51,7 @@ describe('parseRestoreTime: every TIME form', () => {
     ['2026-12-02T10:10:00Z', 'is in the future (it is now 2026-12-02 10:09:00 UTC).'],
     ['2026-10-01 09:55', 'is more than 35 days ago'],
   ])('refuses %s: %s', (value, why) => {
-    const error = errorOf(() => time(value));
+    const error = commandErrorOf(() => time(value));
     expect(error.message).toContain(`--at ${value} ${why}`);
     expect(error.part).toBe(value);
   });
@@ -78,7 +69,7 @@ describe('parseAgo', () => {
     ['0m', 'is zero'],
     ['36d', 'is more than 35 days'],
   ])('refuses %s', (value, why) => {
-    expect(errorOf(() => parseAgo(value, NOW, PITR_USAGE)).message).toContain(why);
+    expect(commandErrorOf(() => parseAgo(value, NOW, PITR_USAGE)).message).toContain(why);
   });
 });
 
@@ -175,13 +166,13 @@ describe('parseRestoreCommand: point in time', () => {
       'is not a table ARN; for a name use --source-table-name',
     ],
   ])('refuses %s', (text, why) => {
-    const error = errorOf(() => parse(text));
+    const error = commandErrorOf(() => parse(text));
     expect(error.message).toContain(why);
   });
 
   it('shows the positional usage for /restore pitr and the CLI usage for the flags', () => {
-    expect(errorOf(() => parse('pitr Orders X-r')).usage).toBe(PITR_USAGE);
-    expect(errorOf(() => parse('--source-table-name Orders --target-table-name X-r')).usage).toBe(
+    expect(commandErrorOf(() => parse('pitr Orders X-r')).usage).toBe(PITR_USAGE);
+    expect(commandErrorOf(() => parse('--source-table-name Orders --target-table-name X-r')).usage).toBe(
       PITR_CLI_USAGE,
     );
   });
@@ -226,7 +217,7 @@ describe('parseRestoreFields: to a point in time', () => {
     [{ pointInTime: 'yesterday' }, 'pointInTime', 'is not a time'],
     [{ sourceTable: 'x' }, 'sourceTable', 'is not a valid DynamoDB name'],
   ])('names the field at fault: %o', (change, field, why) => {
-    const error = errorOf(() => parseRestoreFields({ ...fields, pointInTime: '15m', ...change }, NOW));
+    const error = commandErrorOf(() => parseRestoreFields({ ...fields, pointInTime: '15m', ...change }, NOW));
     expect(error.part).toBe(field);
     expect(error.message).toContain(why);
   });

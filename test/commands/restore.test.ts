@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseRestoreCommand } from '../../src/commands/restore.ts';
-import { CommandError, RESTORE_CLI_USAGE, RESTORE_USAGE } from '../../src/commands/types.ts';
+import { RESTORE_CLI_USAGE, RESTORE_USAGE } from '../../src/commands/types.ts';
+import { commandErrorOf } from '../helpers/commands.ts';
 
 const ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/Music/backup/01489602797149-73d8d5bc';
 
-function errorOf(text: string): CommandError {
-  try {
-    parseRestoreCommand(text);
-  } catch (e) {
-    if (e instanceof CommandError) return e;
-    throw e;
-  }
-  throw new Error(`expected a CommandError for ${text}`);
-}
+const errorOf = (text: string) => commandErrorOf(() => parseRestoreCommand(text), text);
 
 const overridesOf = (flags: string) => {
   const command = parseRestoreCommand(`nightly NewTable ${flags}`);

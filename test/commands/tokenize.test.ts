@@ -7,20 +7,10 @@ import {
   splitArgs,
   tokenize,
 } from '../../src/commands/tokenize.ts';
-import { CommandError } from '../../src/commands/types.ts';
+import { commandErrorOf } from '../helpers/commands.ts';
 
 const USAGE = '/x usage';
 const ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/Music/backup/01489602797149-73d8d5bc';
-
-function errorOf(fn: () => unknown): CommandError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CommandError) return e;
-    throw e;
-  }
-  throw new Error('expected a CommandError');
-}
 
 describe('tokenize', () => {
   it('splits on any whitespace', () => {
@@ -68,14 +58,14 @@ describe('tokenize', () => {
   });
 
   it('rejects an unterminated quote and names it', () => {
-    const error = errorOf(() => tokenize('--reason "disk full', USAGE));
+    const error = commandErrorOf(() => tokenize('--reason "disk full', USAGE));
     expect(error.part).toBe('"disk full');
     expect(error.message).toContain('"disk full');
     expect(error.usage).toBe(USAGE);
   });
 
   it('rejects an unterminated curly quote', () => {
-    expect(errorOf(() => tokenize('--reason “disk full')).part).toBe('"disk full');
+    expect(commandErrorOf(() => tokenize('--reason “disk full')).part).toBe('"disk full');
   });
 });
 
@@ -111,42 +101,42 @@ describe('splitArgs', () => {
   });
 
   it('rejects an unknown flag and suggests the closest one', () => {
-    const error = errorOf(() => split('--enviroment prod'));
+    const error = commandErrorOf(() => split('--enviroment prod'));
     expect(error.part).toBe('--enviroment');
     expect(error.message).toBe('Unknown option --enviroment. Did you mean --env?');
     expect(error.usage).toBe(USAGE);
   });
 
   it('suggests the flag for a single-dash or upper-case spelling', () => {
-    expect(errorOf(() => split('-env prod')).message).toContain('Did you mean --env?');
-    expect(errorOf(() => split('--ENV prod')).message).toContain('Did you mean --env?');
+    expect(commandErrorOf(() => split('-env prod')).message).toContain('Did you mean --env?');
+    expect(commandErrorOf(() => split('--ENV prod')).message).toContain('Did you mean --env?');
   });
 
   it('lists the options when nothing is close', () => {
-    const error = errorOf(() => split('--profile default'));
+    const error = commandErrorOf(() => split('--profile default'));
     expect(error.message).toBe('Unknown option --profile. Options: --env, --reason, --limit.');
   });
 
   it('names the flag of --flag=value when unknown', () => {
-    expect(errorOf(() => split('--colour=red')).part).toBe('--colour');
+    expect(commandErrorOf(() => split('--colour=red')).part).toBe('--colour');
   });
 
   it('rejects a flag without a value at the end', () => {
-    const error = errorOf(() => split('a --env'));
+    const error = commandErrorOf(() => split('a --env'));
     expect(error.part).toBe('--env');
     expect(error.message).toBe('--env needs a value.');
   });
 
   it('rejects a flag followed by another flag', () => {
-    expect(errorOf(() => split('--env --limit 5')).part).toBe('--env');
+    expect(commandErrorOf(() => split('--env --limit 5')).part).toBe('--env');
   });
 
   it('rejects an empty inline value', () => {
-    expect(errorOf(() => split('--env=')).message).toBe('--env needs a value.');
+    expect(commandErrorOf(() => split('--env=')).message).toBe('--env needs a value.');
   });
 
   it('rejects a repeated flag', () => {
-    const error = errorOf(() => split('--env a --env=b'));
+    const error = commandErrorOf(() => split('--env a --env=b'));
     expect(error.part).toBe('--env');
     expect(error.message).toContain('more than once');
   });
@@ -167,7 +157,7 @@ describe('checkTableName', () => {
   });
 
   it.each(['ab', 'a'.repeat(256), 'my table', 'tablé', 'a/b'])('rejects %j', (name) => {
-    const error = errorOf(() => checkTableName(name, 'Table', USAGE));
+    const error = commandErrorOf(() => checkTableName(name, 'Table', USAGE));
     expect(error.message).toContain(error.part);
     expect(error.message).toContain('3-255');
   });
@@ -191,7 +181,7 @@ describe('checkBackupRef', () => {
     'arn:aws:dynamodb:us-east-1:123456789012:table/Music/backup/1489602797149-73d8d5bc',
     'arn:aws:dynamodb:us-east-1:123456789012:table/Music/backup/01489602797149-XYZ',
   ])('rejects the malformed ARN %s', (arn) => {
-    const error = errorOf(() => checkBackupRef(arn, USAGE));
+    const error = commandErrorOf(() => checkBackupRef(arn, USAGE));
     expect(error.part).toBe(arn);
     expect(error.message).toContain('is not a DynamoDB backup ARN');
   });
@@ -204,16 +194,18 @@ describe('checkBackupRef', () => {
 
   it('rejects an AWS Backup ARN of something else than a recovery point', () => {
     const arn = 'arn:aws:backup:us-east-1:123456789012:recovery-point:';
-    const error = errorOf(() => checkBackupRef(arn, USAGE));
+    const error = commandErrorOf(() => checkBackupRef(arn, USAGE));
     expect(error.part).toBe(arn);
     expect(error.message).toContain('is not an AWS Backup recovery point ARN');
   });
 
   it('rejects a name where only an ARN is allowed', () => {
-    expect(errorOf(() => checkBackupRef('nightly', USAGE, true)).message).toContain('is not a backup ARN');
+    expect(commandErrorOf(() => checkBackupRef('nightly', USAGE, true)).message).toContain(
+      'is not a backup ARN',
+    );
   });
 
   it('rejects a name with bad characters', () => {
-    expect(errorOf(() => checkBackupRef('my backup!', USAGE)).part).toBe('my backup!');
+    expect(commandErrorOf(() => checkBackupRef('my backup!', USAGE)).part).toBe('my backup!');
   });
 });
