@@ -228,13 +228,16 @@ describe('executeRequest', () => {
     expect(restoreCallsInto(target)).toHaveLength(1);
   });
 
-  it('adopts its own restore when the table already exists from our backup (a crash after the call)', async () => {
+  it('regression: adopts its own restore after a crash after the call, although RestoreSummary.RestoreDateTime is the backup’s creation time', async () => {
     const target = table('adopt');
     const approved = await storeApproved(h, { backup, targetTable: target, ageMs: 30_000 });
     // The worker that crashed had written its start-attempt marker and called RestoreTableFromBackup.
     const req = await startCalledThenCrashed(approved);
     const crashed = await h.deps.targets('prod', APPROVER, req.id);
     await crashed.restoreTableFromBackup({ backup, targetTable: target, overrides: {} });
+    // RestoreDateTime is "point in time or source backup time" (AWS API reference), an hour
+    // before the approval here; the table's CreationDateTime says when our restore ran.
+    expect(fake.tables.get(target)?.restore?.restoreDateTime.toISOString()).toBe(backup.createdAt);
 
     const after = await attemptStart(h.deps, req);
     await h.idle();
@@ -243,22 +246,6 @@ describe('executeRequest', () => {
     expect(after?.restore?.startedAt).toBeDefined();
     expect(after?.events.at(-1)?.action).toBe('restore_started');
     expect(restoreAttemptsInto(target)).toHaveLength(1);
-  });
-
-  it('regression: adopts its own restore although RestoreSummary.RestoreDateTime is the backup’s creation time', async () => {
-    // RestoreDateTime is "point in time or source backup time" (AWS API reference), an hour
-    // before the approval here; the table's CreationDateTime says when our restore ran.
-    const target = table('adopt-old-backup');
-    const approved = await storeApproved(h, { backup, targetTable: target, ageMs: 30_000 });
-    // The worker that crashed had written its start-attempt marker and made the call.
-    const req = await startCalledThenCrashed(approved);
-    const crashed = await h.deps.targets('prod', APPROVER, req.id);
-    await crashed.restoreTableFromBackup({ backup, targetTable: target, overrides: {} });
-    expect(fake.tables.get(target)?.restore?.restoreDateTime.toISOString()).toBe(backup.createdAt);
-
-    const after = await attemptStart(h.deps, req);
-
-    expect(after?.status).toBe('RESTORING');
     expect(restoreCallsInto(target)).toHaveLength(1);
   });
 
