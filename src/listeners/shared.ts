@@ -1,7 +1,8 @@
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { errorMessage, noticeMessage } from '../blocks/errors.ts';
+import { escapeMrkdwn } from '../blocks/format.ts';
 import type { SlackMessage } from '../blocks/types.ts';
-import type { RestoreRequestCommand } from '../commands/types.ts';
+import { CommandError, type RestoreRequestCommand } from '../commands/types.ts';
 import type { EnvironmentConfig } from '../config.ts';
 import type { Job, JobOf } from '../jobs.ts';
 import { authoriseRequester } from '../restore/policy.ts';
@@ -32,6 +33,20 @@ export async function handOff(deps: ListenerDeps, job: Job): Promise<string | un
 }
 
 type CommandArgs = Pick<SlackCommandMiddlewareArgs, 'command' | 'ack' | 'respond'>;
+
+/**
+ * A command's text through its parser; bad input is answered in the acknowledgement with the
+ * usage line, and then undefined is returned.
+ */
+export async function parseCommand<T>({ ack }: CommandArgs, parse: () => T): Promise<T | undefined> {
+  try {
+    return parse();
+  } catch (err) {
+    if (!(err instanceof CommandError)) throw err;
+    await ack(ephemeral(errorMessage(escapeMrkdwn(err.message), err.usage)));
+    return undefined;
+  }
+}
 
 /**
  * A slash command the worker answers: acknowledged at once with `note` (within Slack's 3

@@ -1,15 +1,13 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { errorMessage } from '../../blocks/errors.ts';
-import { escapeMrkdwn } from '../../blocks/format.ts';
 import { backupsHelpMessage } from '../../blocks/help.ts';
 import { parseBackupsCommand } from '../../commands/backups.ts';
-import { CommandError } from '../../commands/types.ts';
 import {
   ackAndHandOff,
   authoriseCommand,
   environmentPlace,
   ephemeral,
   type ListenerDeps,
+  parseCommand,
 } from '../shared.ts';
 
 /**
@@ -20,14 +18,8 @@ import {
 export function backupsCommand(deps: ListenerDeps) {
   return async (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const { command, ack } = args;
-    let parsed: ReturnType<typeof parseBackupsCommand>;
-    try {
-      parsed = parseBackupsCommand(command.text, deps.now());
-    } catch (err) {
-      if (!(err instanceof CommandError)) throw err;
-      await ack(ephemeral(errorMessage(escapeMrkdwn(err.message), err.usage)));
-      return;
-    }
+    const parsed = await parseCommand(args, () => parseBackupsCommand(command.text, deps.now()));
+    if (!parsed) return;
     if (parsed.kind === 'help') {
       await ack(ephemeral(backupsHelpMessage()));
       return;

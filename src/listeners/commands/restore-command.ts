@@ -1,11 +1,9 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { errorMessage, noticeMessage } from '../../blocks/errors.ts';
-import { escapeMrkdwn } from '../../blocks/format.ts';
 import { restoreHelpMessage } from '../../blocks/help.ts';
 import { restoreModal } from '../../blocks/modal.ts';
 import { requestDetailStatusMessage, requestStatusMessage } from '../../blocks/status.ts';
 import { parseRestoreCommand } from '../../commands/restore.ts';
-import { CommandError, type RestoreCommand } from '../../commands/types.ts';
 import {
   canSeeRequest,
   NO_ENVIRONMENT_HERE,
@@ -20,6 +18,7 @@ import {
   environmentPlace,
   ephemeral,
   type ListenerDeps,
+  parseCommand,
   restoreRequestJob,
 } from '../shared.ts';
 
@@ -32,14 +31,8 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 export function restoreCommand(deps: ListenerDeps) {
   return async (args: Args): Promise<void> => {
     const { command, ack } = args;
-    let parsed: RestoreCommand;
-    try {
-      parsed = parseRestoreCommand(command.text, deps.now());
-    } catch (err) {
-      if (!(err instanceof CommandError)) throw err;
-      await ack(ephemeral(errorMessage(escapeMrkdwn(err.message), err.usage)));
-      return;
-    }
+    const parsed = await parseCommand(args, () => parseRestoreCommand(command.text, deps.now()));
+    if (!parsed) return;
     const who = { userId: command.user_id, channelId: command.channel_id };
     switch (parsed.kind) {
       case 'help':
