@@ -27,6 +27,18 @@ export const WORKER_TIMEOUT_MS = 300_000;
  */
 export const REDRIVE_AFTER_MS = WORKER_TIMEOUT_MS + 60_000;
 
+/**
+ * Whether the watcher should (re)make the start call of a RESTORING request that has not started:
+ * a scheduled retry at its time (the attempt before it has ended); otherwise only once no function
+ * can still be making the call, REDRIVE_AFTER_MS after its start-attempt marker.
+ */
+export function startDue(req: RestoreRequest, now: Date): boolean {
+  const restore = req.restore;
+  if (restore?.startedAt) return false;
+  if (restore?.nextAttemptAt) return Date.parse(restore.nextAttemptAt) <= now.getTime();
+  return now.getTime() - Date.parse(restore?.startCall?.at ?? req.updatedAt) >= REDRIVE_AFTER_MS;
+}
+
 /** The role session for a request's AWS calls is tied to the approver who completed the approval. */
 export function sessionUser(req: RestoreRequest): string {
   return finalApprover(req) ?? req.requesterId;

@@ -4,7 +4,7 @@ import type { TargetAccount } from '../aws/types.ts';
 import { mapLimited } from '../concurrency.ts';
 import { environmentNamed } from '../config.ts';
 import { settingsAtActive, startRequestedCopy } from '../settings/service.ts';
-import { attemptStart, executeRequest, REDRIVE_AFTER_MS, sessionUser, toFailure } from './executor.ts';
+import { attemptStart, executeRequest, sessionUser, startDue, toFailure } from './executor.ts';
 import { decideExpire, type EventInput, isExpired, transition } from './lifecycle.ts';
 import { decideReminder, reminderMentions } from './reminders.ts';
 import { applyDecision, type RestoreDeps } from './service.ts';
@@ -357,12 +357,7 @@ export async function sweep(
     CONCURRENCY,
     guard('poll', async (req) => {
       if (!req.restore?.startedAt) {
-        // A scheduled retry is due at its time (the attempt before it has ended). Otherwise a
-        // function may still be making the call: wait until it cannot be running any more.
-        const due = req.restore?.nextAttemptAt
-          ? Date.parse(req.restore.nextAttemptAt) <= now()
-          : now() - Date.parse(req.restore?.startCall?.at ?? req.updatedAt) >= REDRIVE_AFTER_MS;
-        if (!due) return;
+        if (!startDue(req, deps.now())) return;
         const after = await attemptStart(deps, req);
         if (after?.restore?.startedAt) result.started += 1;
         return;
