@@ -34,7 +34,7 @@ const OverridesSchema = z.strictObject({
 });
 
 /** What to restore from, as the requester gave it (resolved by the worker's pre-flight). */
-export const SourceRefSchema = z.discriminatedUnion('kind', [
+const SourceRefSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('backup'), backup: NonEmpty() }),
   z.strictObject({ kind: z.literal('recovery-point'), recoveryPointArn: NonEmpty() }),
   z.strictObject({

@@ -34,7 +34,7 @@ import { notifyRequest } from './slack/notifier.ts';
 import { replyTo } from './slack/reply.ts';
 
 /** Most backups shown in one message: one section each, within Slack's 50 blocks. */
-export const MAX_BACKUPS_PAGE = MAX_BACKUPS_LIMIT;
+const MAX_BACKUPS_PAGE = MAX_BACKUPS_LIMIT;
 const DESCRIBE_CONCURRENCY = 5;
 
 export interface WorkerDeps extends RestoreDeps {

@@ -32,7 +32,7 @@ export interface RestoreJobInfo {
   completedAt?: string;
 }
 
-export interface StartRestoreJobInput {
+interface StartRestoreJobInput {
   recoveryPoint: RecoveryPointInfo;
   /** The role AWS Backup assumes to create the table (the environment's awsBackupRoleArn). */
   iamRoleArn: string;

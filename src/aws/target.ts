@@ -125,7 +125,7 @@ function usableThroughput(
 }
 
 /** The index definitions a restore repeats when it leaves some indexes out. */
-export interface SourceIndexes {
+interface SourceIndexes {
   /** 'the backup' or 'table Orders', for messages. */
   what: string;
   gsis: readonly {
@@ -146,7 +146,7 @@ export interface SourceIndexes {
 }
 
 /** The indexes of a backup's source table, from DescribeBackup. */
-export function backupIndexes(description: BackupDescription | undefined): SourceIndexes {
+function backupIndexes(description: BackupDescription | undefined): SourceIndexes {
   const features = description?.SourceTableFeatureDetails;
   return {
     what: 'The backup',
@@ -157,7 +157,7 @@ export function backupIndexes(description: BackupDescription | undefined): Sourc
 }
 
 /** The indexes of a live table, from DescribeTable. */
-export function tableIndexes(table: TableDescription | undefined, name: string): SourceIndexes {
+function tableIndexes(table: TableDescription | undefined, name: string): SourceIndexes {
   return {
     what: `Table ${name}`,
     gsis: table?.GlobalSecondaryIndexes ?? [],
@@ -171,7 +171,7 @@ export function tableIndexes(table: TableDescription | undefined, name: string):
  * override list is given, and an override must repeat each kept index in full, so the definitions
  * come from the source itself (the backup, or the table restored to a point in time).
  */
-export function indexOverrides(
+function indexOverrides(
   source: SourceIndexes,
   overrides: RestoreOverrides,
   operation = 'RestoreTableFromBackup',

@@ -131,7 +131,7 @@ export async function canSeeRequest(
  * Turns a `targetTables` glob into a matcher: `*` is any run of characters and `?` one character,
  * as in the IAM resource ARNs the role template builds from the same patterns.
  */
-export function globMatcher(pattern: string): RegExp {
+function globMatcher(pattern: string): RegExp {
   const body = [...pattern]
     .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\-]/g, '\\$&')))
     .join('');

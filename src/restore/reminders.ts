@@ -3,15 +3,12 @@ import { type Decision, isExpired, transition } from './lifecycle.ts';
 import type { RestoreRequest } from './types.ts';
 
 /** The last reminder goes out this long before the approval deadline. */
-export const LAST_REMINDER_BEFORE_MS = 5 * 60_000;
+const LAST_REMINDER_BEFORE_MS = 5 * 60_000;
 /** Never more reminders than this per request: one after `reminderMinutes`, one before expiry. */
-export const MAX_REMINDERS = 2;
+const MAX_REMINDERS = 2;
 
 /** When each reminder is due; `first` is absent when it would not come before the last one. */
-export function reminderTimes(
-  req: RestoreRequest,
-  reminderMinutes: number,
-): { first?: number; last?: number } {
+function reminderTimes(req: RestoreRequest, reminderMinutes: number): { first?: number; last?: number } {
   const created = Date.parse(req.createdAt);
   const last = Date.parse(req.expiresAt) - LAST_REMINDER_BEFORE_MS;
   const first = created + reminderMinutes * 60_000;

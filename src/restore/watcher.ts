@@ -16,7 +16,7 @@ export const PROGRESS_INTERVAL_MS = 10 * 60_000;
 /** After this long RESTORING, say so once in the thread and check the table hourly from then on. */
 export const STUCK_AFTER_MS = 24 * 3600_000;
 /** How often a restore past STUCK_AFTER_MS is checked: until it is ACTIVE or the table is gone. */
-export const SLOW_POLL_INTERVAL_MS = 3600_000;
+const SLOW_POLL_INTERVAL_MS = 3600_000;
 /** An APPROVED request untouched this long lost its hand-off (a worker that never ran). */
 export const LOST_HANDOFF_MS = 2 * 60_000;
 /** DescribeTable failing this long is reported in the thread (once). */
@@ -64,7 +64,7 @@ function watchedHourly(restore: RestoreProgress): boolean {
 }
 
 /** Whether the watcher should look at a started restore in this run. */
-export function pollDue(req: RestoreRequest, now: Date): boolean {
+function pollDue(req: RestoreRequest, now: Date): boolean {
   const restore = req.restore;
   if (!restore?.startedAt) return false;
   if (!watchedHourly(restore)) return true;

@@ -20,7 +20,7 @@ export interface EmbeddedDynamo {
 /** The header that carries the per-start key in `socket` mode. */
 export const STORE_KEY_HEADER = 'x-restore-bot-store-key';
 
-export interface EmbeddedOptions {
+interface EmbeddedOptions {
   /** LevelDB directory; in memory when omitted. */
   path?: string;
   /**

@@ -34,7 +34,7 @@ export const RETENTION_DAYS = 90;
 /** Attributes that only the notifier writes; transitions never touch them. */
 const NOTIFY_OWNED = new Set(['message', 'notifiedSeq', 'noticeSeqs', 'messagePosting', 'drawnVersion']);
 /** People who opened the bot's Home tab are remembered this long, so their view is kept fresh. */
-export const HOME_VIEWER_DAYS = 30;
+const HOME_VIEWER_DAYS = 30;
 /** Home viewer lookups run at once. */
 const VIEWER_READS = 8;
 const KEY_ONLY = new Set(['id']);
@@ -93,7 +93,7 @@ const TOMBSTONE_DAYS = 2;
 const MAX_RESERVE_ROUNDS = 5;
 
 /** Who holds a target table name: an open request, which a second request must not share. */
-export type Reservation = { ok: true } | { ok: false; holder: RestoreRequest };
+type Reservation = { ok: true } | { ok: false; holder: RestoreRequest };
 
 /** Before restore sources existed, a request stored its backup at the top level. */
 interface LegacyFields {

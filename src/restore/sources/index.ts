@@ -47,7 +47,7 @@ function viewModule(kind: SourceKind): SourceViewModule<RestoreSource, SourceRef
 }
 
 /** The execution part of a source kind; only where the entry module provided it. */
-export function sourceModule(kind: SourceKind): SourceExecModule<RestoreSource, SourceRef> {
+function sourceModule(kind: SourceKind): SourceExecModule<RestoreSource, SourceRef> {
   if (!execution) {
     throw new Error(
       'Restore sources run in the worker and watcher only (provideSourceExecution was not called)',

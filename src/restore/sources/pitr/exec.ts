@@ -12,7 +12,7 @@ import type { Resolution, SourceContext, SourceExecModule } from '../types.ts';
 export const TABLE_ARN = /^arn:(aws[a-z-]*):dynamodb:([a-z0-9-]+):(\d{12}):table\/([A-Za-z0-9_.-]{3,255})$/;
 
 /** "recovery is possible from … to …, about 5 minutes ago" */
-export function describeWindow(window: { earliest: string; latest: string }, now: Date): string {
+function describeWindow(window: { earliest: string; latest: string }, now: Date): string {
   return `recovery is possible from ${formatUtcSeconds(window.earliest)} to ${formatUtcSeconds(window.latest)}, about ${formatSpan(now.getTime() - Date.parse(window.latest))} ago`;
 }
 

@@ -5,7 +5,7 @@ import type { PitrRef, PitrSource, RestorePoint } from '../../types.ts';
 import type { SourceViewModule } from '../types.ts';
 
 /** "2026-12-02 09:55:00 UTC, 14 minutes before this request", or the latest restorable time. */
-export function describePoint(point: RestorePoint, requestedAt: string): string {
+function describePoint(point: RestorePoint, requestedAt: string): string {
   if (point.kind === 'latest') return 'the latest restorable time, resolved when the restore starts';
   const before = Date.parse(requestedAt) - Date.parse(point.at);
   return `${formatUtcSeconds(point.at)}, ${formatSpan(before)} ${before >= 0 ? 'before' : 'after'} this request`;

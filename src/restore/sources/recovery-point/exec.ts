@@ -45,7 +45,7 @@ const UNSUPPORTED_OVERRIDES: [keyof RestoreOverrides, string][] = [
  * COMPLETED backup of a DynamoDB table in warm storage, the environment must name the role AWS
  * Backup restores with, and only the overrides AWS Backup supports may be asked for.
  */
-export function recoveryPointRefusal(
+function recoveryPointRefusal(
   point: RecoveryPointInfo,
   envName: string,
   env: EnvironmentConfig,
