@@ -51,7 +51,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * `backupArn` is absent for sources that have no backup (a point in time); then a deleted source
  * is reported with nothing recorded.
  */
-export async function readSourceSettings(
+async function readSourceSettings(
   clients: SettingsClients,
   source: { tableName: string; backupArn?: string },
 ): Promise<TableSettings> {
@@ -240,7 +240,7 @@ function lowerFirst(text: string): string {
  * one line per setting. A failure is reported on its own line and the next setting still runs.
  * Idempotent through the comparison: a setting already copied diffs as equal and is not called.
  */
-export async function applySettings(
+async function applySettings(
   clients: SettingsClients,
   comparison: SettingsComparison,
   options: CopyOptions = {},

@@ -100,7 +100,7 @@ function tagsText(tags: Record<string, string>): string {
 /** Each setting's value in words, as the thread shows it. */
 type AnyValue = SettingValues[SettingKey];
 
-export function describeValue(key: SettingKey, value: AnyValue): string {
+function describeValue(key: SettingKey, value: AnyValue): string {
   const v = value;
   switch (key) {
     case 'ttl':

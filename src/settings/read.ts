@@ -32,7 +32,6 @@ import type {
   Reading,
   ScalingPolicyInfo,
   ScalingTargetInfo,
-  SettingKey,
   SettingValues,
   TableSettings,
 } from './types.ts';
@@ -74,7 +73,7 @@ function errorName(err: unknown): string | undefined {
 }
 
 /** Describes the encryption the way the console does. */
-export function describeSse(sse: SSEDescription | undefined): string {
+function describeSse(sse: SSEDescription | undefined): string {
   if (!sse || (sse.Status !== 'ENABLED' && sse.Status !== 'UPDATING')) return 'AWS owned key';
   if (sse.KMSMasterKeyArn && !sse.KMSMasterKeyArn.endsWith('/aws/dynamodb')) return sse.KMSMasterKeyArn;
   return 'AWS managed key';
@@ -330,9 +329,4 @@ export function settingsFromBackup(description: BackupDescription, fallbackName:
   };
   if (source?.TableArn) result.tableArn = source.TableArn;
   return result;
-}
-
-/** The keys a reading is present for. */
-export function knownSettings(settings: TableSettings): SettingKey[] {
-  return (Object.keys(settings.settings) as SettingKey[]).filter((k) => settings.settings[k] !== undefined);
 }

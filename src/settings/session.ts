@@ -123,10 +123,7 @@ export type SettingsClientsFactory = (req: RestoreRequest, userId: string) => Pr
  * Settings sessions through STS: one role session per (request, user), tagged `…-settings` in
  * CloudTrail, with {@link settingsStatements}. Clients are kept per session and reused.
  */
-export function createSettingsSessions(init: {
-  config: BotConfig;
-  sessions: RoleSessions;
-}): SettingsClientsFactory {
+function createSettingsSessions(init: { config: BotConfig; sessions: RoleSessions }): SettingsClientsFactory {
   const cache = new Map<string, SettingsClients>();
   return async (req, userId) => {
     const job: SessionJob = {
