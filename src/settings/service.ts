@@ -18,7 +18,7 @@ export interface SettingsDeps extends RestoreDeps {
 }
 
 /** The line emoji of each copy outcome, as the thread shows them. */
-export const OUTCOME_EMOJI: Record<CopyLine['outcome'], string> = {
+const OUTCOME_EMOJI: Record<CopyLine['outcome'], string> = {
   done: ':white_check_mark:',
   equal: ':heavy_check_mark:',
   not_possible: ':hand:',
@@ -31,6 +31,16 @@ function errorText(err: unknown): string {
     : 'Something went wrong on the bot’s side; the platform team can find the details in the bot’s logs.';
 }
 
+/** The tables whose settings a request compares and copies: its source (or the source's backup) and its new table. */
+function tablesOf(req: RestoreRequest): { sourceTable: string; backupArn?: string; targetTable: string } {
+  const source = sourceForSettings(req.source);
+  return {
+    sourceTable: source.tableName,
+    ...(source.backupArn ? { backupArn: source.backupArn } : {}),
+    targetTable: req.targetTable,
+  };
+}
+
 /** Reads the source's and the new table's settings for a request, through its settings session. */
 export async function compareRequest(
   deps: SettingsDeps,
@@ -38,13 +48,8 @@ export async function compareRequest(
   userId: string,
 ): Promise<SettingsComparison> {
   const clients = await deps.settingsClients(req, userId);
-  const source = sourceForSettings(req.source);
   const { compareSettings } = await import('./copy.ts');
-  return compareSettings(clients, {
-    sourceTable: source.tableName,
-    ...(source.backupArn ? { backupArn: source.backupArn } : {}),
-    targetTable: req.targetTable,
-  });
+  return compareSettings(clients, tablesOf(req));
 }
 
 /**
@@ -88,18 +93,9 @@ export async function runSettingsCopy(deps: SettingsDeps, requestId: string, use
   try {
     // --copy-settings runs as the bot, in a session in the name of the approver who approved it.
     const clients = await deps.settingsClients(req, userId === BOT_ACTOR ? sessionUser(req) : userId);
-    const source = sourceForSettings(req.source);
     // The SDK commands load with the first copy, not with every process that imports this module.
     const { copySettings } = await import('./copy.ts');
-    const result = await copySettings(
-      clients,
-      {
-        sourceTable: source.tableName,
-        ...(source.backupArn ? { backupArn: source.backupArn } : {}),
-        targetTable: req.targetTable,
-      },
-      deps.copyOptions,
-    );
+    const result = await copySettings(clients, tablesOf(req), deps.copyOptions);
     lines = result.lines;
     rows = result.comparison.rows.map(rowView);
   } catch (err) {
