@@ -53,18 +53,6 @@ const FLAGS = [
 /** Flags that take no value. */
 const SWITCHES = ['--latest', '--use-latest-restorable-time', '--copy-settings'] as const;
 
-/** Any of these makes a request a point-in-time restore. */
-const PITR_FLAGS = [
-  '--source-table-name',
-  '--source-table-arn',
-  '--restore-date-time',
-  '--use-latest-restorable-time',
-  '--at',
-  '--ago',
-  '--latest',
-  '--source-region',
-] as const;
-
 /** The ways to say the restore point; exactly one is needed. */
 const POINT_FLAGS = [
   '--at',
@@ -73,6 +61,9 @@ const POINT_FLAGS = [
   '--latest',
   '--use-latest-restorable-time',
 ] as const;
+
+/** Any of these makes a request a point-in-time restore. */
+const PITR_FLAGS = [...POINT_FLAGS, '--source-table-name', '--source-table-arn', '--source-region'] as const;
 
 const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\d{12}):table\/([^/]+)$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
@@ -284,15 +275,27 @@ export function parseRestoreCommand(text: string, now: Date = new Date()): Resto
   }
   const reasonHint = flags.has('--reason') ? ' Put a reason of several words in quotes.' : '';
   rejectExtra(rest, 0, usage, reasonHint);
+  return requestOf(flags, usage, sourceRefOf(checkBackupRef(backup, usage, arnFlag !== undefined)), target);
+}
+
+/** A request from the command text: what every source kind shares, checked in the order reported. */
+function requestOf(
+  flags: Flags,
+  usage: string,
+  source: SourceRef,
+  target: string,
+  notes: string[] = [],
+): RestoreRequestCommand {
   const env = flags.get('--env');
   const reason = flags.get('--reason');
   return {
     kind: 'request',
-    source: sourceRefOf(checkBackupRef(backup, usage, arnFlag !== undefined)),
+    source,
     targetTable: checkTableName(target, 'Target table', usage),
     ...(env !== undefined && { env: checkEnv(env, usage) }),
     ...(reason !== undefined && { reason: parseReason(reason, usage) }),
     overrides: parseOverrides(flags, usage),
+    ...(notes.length > 0 && { notes }),
     ...(flags.has('--copy-settings') && { copySettings: true }),
   };
 }
@@ -430,18 +433,7 @@ function parsePitrRequest(flags: Flags, positionals: string[], keyword: boolean,
   const notes: string[] = [];
   const point = parsePoint(flags, now, usage, notes);
   const ref: PitrRef = { kind: 'pitr', table, point, ...(region !== undefined && { region }) };
-  const env = flags.get('--env');
-  const reason = flags.get('--reason');
-  return {
-    kind: 'request',
-    source: ref,
-    targetTable: checkTableName(target, 'Target table', usage),
-    ...(env !== undefined && { env: checkEnv(env, usage) }),
-    ...(reason !== undefined && { reason: parseReason(reason, usage) }),
-    overrides: parseOverrides(flags, usage),
-    ...(notes.length > 0 && { notes }),
-    ...(flags.has('--copy-settings') && { copySettings: true }),
-  };
+  return requestOf(flags, usage, ref, target, notes);
 }
 
 /** The restore modal's inputs as raw trimmed strings (undefined when left empty). */
