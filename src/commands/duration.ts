@@ -3,9 +3,15 @@ import { shown } from './tokenize.ts';
 import { CommandError } from './types.ts';
 
 /** Milliseconds per duration unit: minutes, hours, days, weeks. */
-export const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 /** `30m`, `24h`, `7d`, `2w` */
-export const DURATION = /^(\d+)([mhdw])$/i;
+const DURATION = /^(\d+)([mhdw])$/i;
+
+/** A DURATION (`30m`, `24h`, `7d`, `2w`) in milliseconds, or undefined when `value` is not one. */
+export function durationMs(value: string): number | undefined {
+  const match = DURATION.exec(value);
+  return match ? Number(match[1]) * UNIT_MS[match[2]!.toLowerCase()]! : undefined;
+}
 const IsoDate = z.iso.date();
 // Without an offset a datetime is read as UTC, like a plain date, not in the server's zone.
 const IsoDateTime = z.iso.datetime({ offset: true, local: true });
@@ -22,11 +28,10 @@ export function parseSince(value: string, now: Date, usage: string, flag = '--si
     throw new CommandError(`${flag} ${part} ${why}`, part, usage);
   };
   let since: Date | undefined;
-  const duration = DURATION.exec(value);
-  if (duration) {
-    const amount = Number(duration[1]);
-    if (amount === 0) fail('is zero: give a positive duration such as 7d.');
-    since = new Date(now.getTime() - amount * UNIT_MS[duration[2]!.toLowerCase()]!);
+  const ms = durationMs(value);
+  if (ms !== undefined) {
+    if (ms === 0) fail('is zero: give a positive duration such as 7d.');
+    since = new Date(now.getTime() - ms);
   } else if (IsoDate.safeParse(value).success) {
     since = new Date(`${value}T00:00:00Z`);
   } else if (IsoDateTime.safeParse(value).success) {

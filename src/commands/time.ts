@@ -1,4 +1,4 @@
-import { DURATION, UNIT_MS } from './duration.ts';
+import { durationMs } from './duration.ts';
 import { shown } from './tokenize.ts';
 import { CommandError } from './types.ts';
 
@@ -100,11 +100,10 @@ export function parseRestoreTime(value: string, now: Date, usage: string, flag: 
  */
 export function parseAgo(value: string, now: Date, usage: string): Date {
   const part = shown(value);
-  const match = DURATION.exec(value);
-  if (!match) {
+  const ms = durationMs(value);
+  if (ms === undefined) {
     throw new CommandError(`--ago ${part} is not a duration such as 15m, 2h or 1d.`, part, usage);
   }
-  const ms = Number(match[1]) * UNIT_MS[match[2]!.toLowerCase()]!;
   if (ms === 0)
     throw new CommandError(`--ago ${part} is zero: use --latest for the latest time.`, part, usage);
   if (ms > PITR_MAX_DAYS * DAY_MS) {
