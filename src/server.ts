@@ -207,10 +207,6 @@ function urlHost(address: AddressInfo): string {
 }
 
 /**
- * Bolt's HTTPReceiver refuses a stale X-Slack-Request-Timestamp but not one far in the future;
- * this answers those 401 as well, before Bolt sees the request (see src/slack/request-guard.ts).
- */
-/**
  * A body no listener could answer gets a 400 (src/slack/body-check.ts). The body is read here
  * and kept on the request as `rawBody`, which Bolt's HTTPReceiver then uses instead of reading
  * the stream again.
@@ -244,6 +240,10 @@ function refuseMalformedBodies(receiver: HTTPReceiver): void {
   };
 }
 
+/**
+ * Bolt's HTTPReceiver refuses a stale X-Slack-Request-Timestamp but not one far in the future;
+ * this answers those 401 as well, before Bolt sees the request (see src/slack/request-guard.ts).
+ */
 function refuseFutureTimestamps(receiver: HTTPReceiver): void {
   const bolt = receiver.requestListener;
   receiver.requestListener = (req, res) => {
