@@ -132,15 +132,6 @@ export const ConfigSchema = z
   })
   .check(
     z.superRefine((config, ctx) => {
-      for (const name of Object.keys(config.environments)) {
-        if (RESERVED_ENVIRONMENT_NAMES.has(name)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['environments', name],
-            message: RESERVED_NAME,
-          });
-        }
-      }
       if (config.reminderMinutes !== undefined && config.reminderMinutes >= config.approvalTimeoutMinutes) {
         ctx.addIssue({
           code: 'custom',
@@ -207,15 +198,17 @@ function formatPath(path: readonly PropertyKey[]): string {
 /** Validates an already-parsed config object; throws ConfigError listing every problem by path. */
 export function parseConfig(raw: unknown, source = 'config'): BotConfig {
   const result = ConfigSchema.safeParse(raw);
-  // The schema never sees a "__proto__" key (zod drops it), so it is looked for in the raw object.
+  // Reserved names are looked for in the raw object: the schema never sees a "__proto__" key (zod
+  // drops it), and this way they are reported even when an environment has problems of its own.
   const envs = (raw as { environments?: unknown } | null)?.environments;
-  const hidden =
-    envs && typeof envs === 'object' && Object.keys(envs).includes('__proto__')
-      ? [`environments.__proto__: ${RESERVED_NAME}`]
-      : [];
-  if (!result.success || hidden.length > 0) {
+  const reserved = isRecord(envs)
+    ? Object.keys(envs)
+        .filter((name) => RESERVED_ENVIRONMENT_NAMES.has(name))
+        .map((name) => `environments.${name}: ${RESERVED_NAME}`)
+    : [];
+  if (!result.success || reserved.length > 0) {
     throw new ConfigError(source, [
-      ...hidden,
+      ...reserved,
       ...(result.success
         ? []
         : result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`)),
