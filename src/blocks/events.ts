@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { viewSource } from '../restore/sources/index.ts';
-import type { RequestEvent, RestoreRequest } from '../restore/types.ts';
+import type { RequestAction, RequestEvent, RestoreRequest } from '../restore/types.ts';
 import {
   consoleTableUrl,
   durationBetween,
@@ -300,7 +300,7 @@ function mainText(req: RestoreRequest, event: RequestEvent, now: Date): string {
 }
 
 /** The few words that end each reply's notification text ("Restore request R-…: table ACTIVE"). */
-export const EVENT_SUMMARIES: Readonly<Record<string, string>> = {
+export const EVENT_SUMMARIES: Readonly<Record<RequestAction, string>> = {
   requested: 'requested',
   approved: 'approved',
   rejected: 'rejected',
@@ -338,6 +338,7 @@ export function eventReply(req: RestoreRequest, event: RequestEvent, now: Date):
   blocks.push(
     context([`Request ${clip(req.id, 64)} · by ${who(event.actor)} · ${formatWhen(event.at, now)}`]),
   );
+  // A stored event of an action this build does not know yet still gets a summary.
   const what = EVENT_SUMMARIES[event.action] ?? clip(String(event.action), 64);
   return message(`Restore request ${clip(req.id, 64)} (${clip(req.targetTable, 255)}): ${what}`, blocks);
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { eventReply, explainFailure, NOT_RESTORED_SETTINGS } from '../../src/blocks/events.ts';
+import {
+  EVENT_SUMMARIES,
+  eventReply,
+  explainFailure,
+  NOT_RESTORED_SETTINGS,
+} from '../../src/blocks/events.ts';
 import { consoleTableUrl } from '../../src/blocks/format.ts';
 import type { RequestAction, RequestEvent, RestoreRequest } from '../../src/restore/types.ts';
 import { assertWithinSlackLimits } from './limits.ts';
@@ -13,19 +18,8 @@ function reply(req: RestoreRequest, e: RequestEvent): string {
   return allText(eventReply(req, e, NOW).blocks);
 }
 
-const ALL_ACTIONS: RequestAction[] = [
-  'requested',
-  'approved',
-  'rejected',
-  'cancelled',
-  'expired',
-  'restore_started',
-  'restore_retrying',
-  'progress',
-  'active',
-  'failed',
-  'stuck',
-];
+/** Every action the domain has: EVENT_SUMMARIES must name each one (its type says so). */
+const ALL_ACTIONS = Object.keys(EVENT_SUMMARIES) as RequestAction[];
 
 const RESTORING = sampleRequest({
   status: 'RESTORING',
