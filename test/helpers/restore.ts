@@ -175,6 +175,14 @@ export async function startRestoreHarness(options: HarnessOptions) {
     rootOf: (id: string) => approvalMessageIn(slack, id),
     /** The threaded replies under a request's approval message, in post order. */
     threadOf: (id: string) => threadIn(slack, id),
+    /** A second process of the bot: the same config, clock, Slack stand-in and state table. */
+    anotherProcess: () =>
+      startRestoreHarness({
+        ...options,
+        clock,
+        slack,
+        store: { client: stateClient, table: stateTable },
+      }),
     /** The stored request; throws when it is missing so tests read plainly. */
     async request(id: string): Promise<RestoreRequest> {
       const req = await deps.store.get(id);

@@ -381,12 +381,7 @@ describe('sweep', () => {
 
   it('posts each update once when two watcher runs overlap', async () => {
     const slack = h.slack;
-    const h2 = await startRestoreHarness({
-      fake,
-      clock: h.clock,
-      slack,
-      store: { client: h.stateClient, table: h.stateTable },
-    });
+    const h2 = await h.anotherProcess();
     try {
       const pending = await requestRestore(h, { backup: backup.name, targetTable: table('race-expire') });
       const finishing = await restoring(table('race-active'), 0);
@@ -426,12 +421,7 @@ describe('sweep', () => {
     const req = await requestRestore(h, { backup: backup.name, targetTable: target });
     fake.failNext('RestoreTableFromBackup', 'TableInUseException');
     await approve(h, req.id);
-    const h2 = await startRestoreHarness({
-      fake,
-      clock: h.clock,
-      slack: h.slack,
-      store: { client: h.stateClient, table: h.stateTable },
-    });
+    const h2 = await h.anotherProcess();
     try {
       h.clock.advance(MINUTE);
 

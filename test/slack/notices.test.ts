@@ -35,20 +35,18 @@ afterEach(async () => {
 });
 afterAll(async () => fake.close());
 
-async function harness(config: Partial<BotConfig>, share?: RestoreHarness): Promise<RestoreHarness> {
-  const h = await startRestoreHarness({
-    fake,
-    config,
-    ...(share
-      ? {
-          clock: share.clock,
-          slack: share.slack,
-          store: { client: share.stateClient, table: share.stateTable },
-        }
-      : {}),
-  });
+/** A harness with `config`, closed after the test. */
+async function harness(config: Partial<BotConfig>): Promise<RestoreHarness> {
+  const h = await startRestoreHarness({ fake, config });
   harnesses.push(h);
   return h;
+}
+
+/** A second process of `h` (same config, clock, Slack and state table), closed after the test. */
+async function secondProcess(h: RestoreHarness): Promise<RestoreHarness> {
+  const h2 = await h.anotherProcess();
+  harnesses.push(h2);
+  return h2;
 }
 
 const reminders = (h: RestoreHarness, id: string) =>
@@ -145,7 +143,7 @@ describe('reminders', () => {
 
   it('sends each reminder once when two watcher runs overlap', async () => {
     const h = await harness({ reminderMinutes: 10 });
-    const h2 = await harness({ reminderMinutes: 10 }, h);
+    const h2 = await secondProcess(h);
     const req = await requestRestore(h, { backup: backup.name, targetTable: table('race') });
 
     h.clock.advance(10 * MINUTE);
@@ -171,7 +169,7 @@ describe('reminders', () => {
 describe('the audit channel', () => {
   it('holds one line per transition of a whole lifecycle, in order, across a failed post and overlapping runs', async () => {
     const h = await harness({ auditChannel: AUDIT });
-    const h2 = await harness({ auditChannel: AUDIT }, h);
+    const h2 = await secondProcess(h);
     // The first audit post meets a rate limit: the line stays owed, the thread is not held up.
     h.slack.failNext('chat.postMessage', 'ratelimited', 1, (body) => body.channel === AUDIT);
     const req = await requestRestore(h, { backup: backup.name, targetTable: table('audit') });
@@ -258,7 +256,7 @@ describe('requester DMs', () => {
     const req = await requestRestore(before, { backup: backup.name, targetTable: table('dm-restart') });
     await approve(before, req.id);
     // Another process on the same state takes over (the first is gone).
-    const after = await harness({ auditChannel: AUDIT }, before);
+    const after = await secondProcess(before);
     for (const step of [MINUTE, 11 * MINUTE, MINUTE]) {
       after.clock.advance(step);
       await after.watch();
