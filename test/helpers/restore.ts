@@ -73,24 +73,27 @@ export function useFakeAws(fake: FakeAws): void {
 }
 
 /**
- * The prod environment's target account as the worker reaches it (STS role session, DynamoDB and
- * AWS Backup clients without retry backoff) against the fake AWS, which `useFakeAws` must point at.
+ * The target accounts as the worker reaches them (STS role sessions, DynamoDB and AWS Backup
+ * clients without retry backoff) against the fake AWS, which `useFakeAws` must point at.
  */
-export async function targetOnFake(now: () => Date, user = 'U0APPROVER', tag = 'R-TEST') {
-  const config = restoreTestConfig();
+function targetsOnFake(config: BotConfig, now: () => Date) {
   const sessions = new RoleSessions({
     sts: createStsClient('us-east-1', { retryStrategy: noBackoffRetries }),
     config,
     now,
   });
-  const targets = createTargetAccountFactory({
+  return createTargetAccountFactory({
     config,
     sessions,
     now,
     clientFactory: (init) => createDynamoDbClient(init, { retryStrategy: noBackoffRetries }),
     backupClientFactory: (init) => createBackupClient(init, { retryStrategy: noBackoffRetries }),
   });
-  return targets('prod', user, tag);
+}
+
+/** The prod environment's target account, as the worker reaches it, against the fake AWS. */
+export async function targetOnFake(now: () => Date, user = 'U0APPROVER', tag = 'R-TEST') {
+  return targetsOnFake(restoreTestConfig(), now)('prod', user, tag);
 }
 
 export function restoreTestConfig(): BotConfig {
@@ -124,18 +127,7 @@ export async function startRestoreHarness(options: HarnessOptions) {
   const config = { ...restoreTestConfig(), ...options.config };
   const log = createLogger('error');
   const audit: Record<string, unknown>[] = [];
-  const sessions = new RoleSessions({
-    sts: createStsClient('us-east-1', { retryStrategy: noBackoffRetries }),
-    config,
-    now: clock.now,
-  });
-  const targets = createTargetAccountFactory({
-    config,
-    sessions,
-    now: clock.now,
-    clientFactory: (init) => createDynamoDbClient(init, { retryStrategy: noBackoffRetries }),
-    backupClientFactory: (init) => createBackupClient(init, { retryStrategy: noBackoffRetries }),
-  });
+  const targets = targetsOnFake(config, clock.now);
   const dispatcher = new LocalDispatcher(log);
   const deps = composeDeps({
     config,
