@@ -110,8 +110,10 @@ export async function startBot(options: BotOptions = {}) {
     return stopped;
   };
 
-  const post = async (body: string) => {
-    const res = await postToLocal(url, body, signSlackBody(SIGNING_SECRET, body));
+  /** Posts a body signed as Slack would (or with another secret or time), then waits for hand-offs. */
+  const post = async (body: string, sign: { secret?: string; timestampSeconds?: number } = {}) => {
+    const headers = signSlackBody(sign.secret ?? SIGNING_SECRET, body, sign.timestampSeconds);
+    const res = await postToLocal(url, body, headers);
     await server.dispatcher.idle();
     return res;
   };
@@ -122,6 +124,8 @@ export async function startBot(options: BotOptions = {}) {
     server,
     url,
     audit,
+    /** Sends a raw body to the Slack endpoint, signed unless `sign` says otherwise. */
+    send: post,
     /** Sends a signed slash command; returns the HTTP answer and the response_url id. */
     async command(command: '/backups' | '/restore', text: string, userId = REQUESTER, channelId = CHANNEL) {
       n += 1;

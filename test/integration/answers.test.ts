@@ -1,14 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { postToLocal, signSlackBody } from '../../src/sandbox/slack-requests.ts';
-import {
-  type Bot,
-  CHANNEL,
-  messageText,
-  ONCALL,
-  REQUESTER,
-  SIGNING_SECRET,
-  startBot,
-} from '../helpers/bot.ts';
+import { type Bot, CHANNEL, messageText, ONCALL, REQUESTER, startBot } from '../helpers/bot.ts';
 import { type LambdaBot, startLambdaBot } from '../helpers/lambda.ts';
 
 /** A signed interaction body whose payload is `payload` verbatim. */
@@ -93,14 +84,14 @@ describe('regression (issue 9, finding 6): every listener answers', () => {
 
   it('answers 400 to a click payload without actions', async () => {
     const body = payloadBody(NO_ACTIONS);
-    const res = await postToLocal(bot.url, body, signSlackBody(SIGNING_SECRET, body));
+    const res = await bot.send(body);
 
     expect(res.status).toBe(400);
   });
 
   it('answers 400 to a payload that is not JSON', async () => {
     const body = payloadBody('{not json');
-    const res = await postToLocal(bot.url, body, signSlackBody(SIGNING_SECRET, body));
+    const res = await bot.send(body);
 
     expect(res.status).toBe(400);
   });

@@ -4,12 +4,7 @@
  * finding it reproduces; every test here failed on the code before the fix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  blockActionBody,
-  postToLocal,
-  signSlackBody,
-  slashCommandBody,
-} from '../../src/sandbox/slack-requests.ts';
+import { blockActionBody, slashCommandBody } from '../../src/sandbox/slack-requests.ts';
 import {
   APPROVER,
   type Bot,
@@ -17,7 +12,6 @@ import {
   messageText,
   REQUESTER,
   requestIdIn,
-  SIGNING_SECRET,
   STRANGER,
   startBot,
 } from '../helpers/bot.ts';
@@ -172,12 +166,6 @@ describe('regression 8.6: npm start listens on loopback unless HOST says otherwi
 });
 
 describe('regression 8.8: requests are tied to this installation and to a bounded clock', () => {
-  async function post(body: string, timestamp?: number) {
-    const res = await postToLocal(bot.url, body, signSlackBody(SIGNING_SECRET, body, timestamp));
-    await bot.server.dispatcher.idle();
-    return res;
-  }
-
   it('ignores a signed command from another workspace', async () => {
     const before = bot.fake.assumeRoleCalls.length;
     const body = slashCommandBody({
@@ -189,7 +177,7 @@ describe('regression 8.8: requests are tied to this installation and to a bounde
       teamId: 'T0OTHERTEAM',
     });
 
-    const res = await post(body);
+    const res = await bot.send(body);
 
     expect(res.status).toBe(200);
     expect(res.body).not.toMatch(/Looking up/);
@@ -209,7 +197,7 @@ describe('regression 8.8: requests are tied to this installation and to a bounde
       appId: 'A0SOMEOTHERAPP',
     });
 
-    await post(body);
+    await bot.send(body);
 
     expect((await bot.server.deps.store.get(id))?.status).toBe('PENDING');
     expect(bot.fake.restoreCalls).toHaveLength(0);
@@ -225,9 +213,9 @@ describe('regression 8.8: requests are tied to this installation and to a bounde
     });
     const now = Math.floor(Date.now() / 1000);
 
-    const future = await post(body, now + 6 * 60);
-    const stale = await post(body, now - 6 * 60);
-    const fresh = await post(body, now + 60);
+    const future = await bot.send(body, { timestampSeconds: now + 6 * 60 });
+    const stale = await bot.send(body, { timestampSeconds: now - 6 * 60 });
+    const fresh = await bot.send(body, { timestampSeconds: now + 60 });
 
     expect(future.status).toBe(401);
     expect(stale.status).toBe(401);
