@@ -10,7 +10,8 @@ describe('npm test output', () => {
       state.warningEmitted = false;
       // What every SDK client does at construction, here with a Node 20 version on any Node.
       emitWarningIfUnsupportedVersion('v20.19.0');
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // process.emitWarning emits on the next tick; setImmediate runs after every queued tick.
+      await new Promise((resolve) => setImmediate(resolve));
     } finally {
       process.off('warning', collect);
     }
